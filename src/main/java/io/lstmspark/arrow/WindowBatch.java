@@ -1,0 +1,201 @@
+package io.lstmspark.arrow;
+
+import io.lstmspark.model.ElementType;
+import io.lstmspark.series.Window;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+
+/**
+ * A batch of windows held as Arrow vectors: fixed-size list (steps) of fixed-size list (features)
+ * of floats. The leaf vector's data buffer is laid out exactly as a [batch, length, features]
+ * row-major tensor, so the model input is made with a single copy.
+ *
+ * <p>The vectors are allocated once at full capacity and reused for every batch of a task; the
+ * window keys (series id, first and last timestamp) stay on the heap beside them.
+ */
+public final class WindowBatch implements AutoCloseable {
+
+    private final ElementType type;
+    private final int capacity;
+    private final int length;
+    private final int features;
+    private final FixedSizeListVector windows;
+    private final FixedSizeListVector steps;
+    private final FieldVector values;
+    private final Object[] seriesIds;
+    private final Object[] starts;
+    private final Object[] ends;
+    private int size;
+
+    private WindowBatch(BufferAllocator allocator, ElementType type, int capacity, int length, int features) {
+        this.type = type;
+        this.capacity = capacity;
+        this.length = length;
+        this.features = features;
+        this.windows = new FixedSizeListVector("windows", allocator,
+                FieldType.notNullable(new ArrowType.FixedSizeList(length)), null);
+        try {
+            windows.addOrGetVector(FieldType.notNullable(new ArrowType.FixedSizeList(features)));
+            this.steps = (FixedSizeListVector) windows.getDataVector();
+            FloatingPointPrecision precision = type == ElementType.FLOAT32
+                    ? FloatingPointPrecision.SINGLE : FloatingPointPrecision.DOUBLE;
+            steps.addOrGetVector(FieldType.notNullable(new ArrowType.FloatingPoint(precision)));
+            this.values = steps.getDataVector();
+            windows.setInitialCapacity(capacity);
+            windows.allocateNew();
+        } catch (RuntimeException e) {
+            windows.close();
+            throw e;
+        }
+        this.seriesIds = new Object[capacity];
+        this.starts = new Object[capacity];
+        this.ends = new Object[capacity];
+    }
+
+    /** Allocates a batch of {@code capacity} windows of [length, features] values from the allocator. */
+    public static WindowBatch allocate(BufferAllocator allocator, ElementType type, int capacity,
+                                       int length, int features) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity must be at least 1, got " + capacity);
+        }
+        return new WindowBatch(allocator, type, capacity, length, features);
+    }
+
+    /** Bytes one window takes in the batch's value buffer. */
+    public static long bytesPerWindow(ElementType type, int length, int features) {
+        return (long) length * features * type.bytes();
+    }
+
+    /** Copies the window's values and keys into the next free slot. */
+    public void add(Window window) {
+        if (isFull()) {
+            throw new IllegalStateException("batch is full (" + capacity + " windows)");
+        }
+        if (window.length() != length || window.features() != features) {
+            throw new IllegalArgumentException("window is [" + window.length() + ", " + window.features()
+                    + "], batch holds [" + length + ", " + features + "]");
+        }
+        int firstStep = size * length;
+        int firstValue = firstStep * features;
+        if (type == ElementType.FLOAT32) {
+            Float4Vector floats = (Float4Vector) values;
+            for (int s = 0; s < length; s++) {
+                for (int f = 0; f < features; f++) {
+                    floats.set(firstValue + s * features + f, (float) window.value(s, f));
+                }
+            }
+        } else {
+            Float8Vector doubles = (Float8Vector) values;
+            for (int s = 0; s < length; s++) {
+                for (int f = 0; f < features; f++) {
+                    doubles.set(firstValue + s * features + f, window.value(s, f));
+                }
+            }
+        }
+        for (int s = 0; s < length; s++) {
+            steps.setNotNull(firstStep + s);
+        }
+        windows.setNotNull(size);
+        seriesIds[size] = window.seriesId();
+        starts[size] = window.start();
+        ends[size] = window.end();
+        size++;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isFull() {
+        return size == capacity;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public Object seriesId(int index) {
+        return seriesIds[checkIndex(index)];
+    }
+
+    public Object start(int index) {
+        return starts[checkIndex(index)];
+    }
+
+    public Object end(int index) {
+        return ends[checkIndex(index)];
+    }
+
+    /** Value {@code feature} of step {@code step} of window {@code index}, read back from Arrow. */
+    public double value(int index, int step, int feature) {
+        int at = (checkIndex(index) * length + step) * features + feature;
+        return type == ElementType.FLOAT32 ? ((Float4Vector) values).get(at) : ((Float8Vector) values).get(at);
+    }
+
+    /**
+     * The batch as a new tensor of shape [size, ...windowShape], filled by one copy of the Arrow
+     * value buffer. {@code windowShape} is [length, features], or [length * features] for models
+     * that take flat windows: the same bytes either way. The caller owns (and must close) the tensor.
+     */
+    public Tensor toTensor(long[] windowShape) {
+        if (isEmpty()) {
+            throw new IllegalStateException("an empty batch has no tensor");
+        }
+        if (Arrays.stream(windowShape).reduce(1, Math::multiplyExact) != (long) length * features) {
+            throw new IllegalArgumentException("window shape " + Arrays.toString(windowShape)
+                    + " does not hold " + length + " x " + features + " values");
+        }
+        windows.setValueCount(size);
+        long bytes = (long) size * bytesPerWindow(type, length, features);
+        ByteBuffer source = values.getDataBuffer().nioBuffer(0, Math.toIntExact(bytes));
+        long[] dims = new long[windowShape.length + 1];
+        dims[0] = size;
+        System.arraycopy(windowShape, 0, dims, 1, windowShape.length);
+        Shape shape = Shape.of(dims);
+        Tensor tensor = type == ElementType.FLOAT32 ? TFloat32.tensorOf(shape) : TFloat64.tensorOf(shape);
+        try {
+            DataBuffers.of(source).copyTo(tensor.asRawTensor().data(), bytes);
+            return tensor;
+        } catch (RuntimeException e) {
+            tensor.close();
+            throw e;
+        }
+    }
+
+    /** Empties the batch for reuse; the Arrow memory stays allocated. */
+    public void clear() {
+        Arrays.fill(seriesIds, 0, size, null);
+        Arrays.fill(starts, 0, size, null);
+        Arrays.fill(ends, 0, size, null);
+        size = 0;
+    }
+
+    @Override
+    public void close() {
+        windows.close();
+    }
+
+    private int checkIndex(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("window " + index + " of a batch of " + size);
+        }
+        return index;
+    }
+}

@@ -1,0 +1,32 @@
+package io.lstmspark.job;
+
+import io.lstmspark.tools.MakeSampleCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The entry point spark-submit calls: {@code lstm-spark <command> ...}. */
+@Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
+        description = "Runs TensorFlow LSTM models over time series with Spark.",
+        subcommands = {RunCommand.class, MakeSampleCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int exitCode = commandLine().execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    /** The command line, for callers that want the exit code instead of an exiting JVM. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, make-sample");
+    }
+}

@@ -1,0 +1,158 @@
+package io.lstmspark.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedModel;
+
+/**
+ * A model opened in this JVM: its graph, one session over it, and its signatures (none for a
+ * frozen GraphDef). Closing it releases the session and the graph.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelSource source;
+    private final SavedModelBundle bundle;
+    private final Graph graph;
+    private final Session session;
+    private final Map<String, Signature> signatures;
+
+    private LoadedModel(ModelSource source, SavedModelBundle bundle, Graph graph, Session session,
+                        Map<String, Signature> signatures) {
+        this.source = source;
+        this.bundle = bundle;
+        this.graph = graph;
+        this.session = session;
+        this.signatures = Collections.unmodifiableMap(signatures);
+    }
+
+    /** Opens the model with the given thread pools; failures name the path and what to check. */
+    public static LoadedModel load(ModelSource source, SessionThreads threads) {
+        ModelFormat format = source.format();
+        return format == ModelFormat.SAVED_MODEL ? loadSavedModel(source, threads) : loadFrozenGraph(source, threads);
+    }
+
+    private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
+        Path dir = source.localPath();
+        List<List<String>> tagSets = tagSets(dir);
+        if (tagSets.stream().noneMatch(set -> set.containsAll(source.tags()) && source.tags().containsAll(set))) {
+            throw new ModelException("SavedModel " + dir + " has no meta graph tagged " + source.tags()
+                    + "; it has " + tagSets + ": set model.tags to one of these");
+        }
+        SavedModelBundle bundle;
+        try {
+            bundle = SavedModelBundle.loader(dir.toString())
+                    .withTags(source.tags().toArray(String[]::new))
+                    .withConfigProto(threads.toConfigProto())
+                    .load();
+        } catch (TensorFlowException e) {
+            throw new ModelException("cannot load SavedModel " + dir + " (tags " + source.tags() + "): "
+                    + firstLine(e.getMessage()), e);
+        }
+        Map<String, Signature> signatures = new LinkedHashMap<>();
+        for (Signature signature : bundle.signatures()) {
+            signatures.put(signature.key(), signature);
+        }
+        return new LoadedModel(source, bundle, bundle.graph(), bundle.session(), signatures);
+    }
+
+    private static LoadedModel loadFrozenGraph(ModelSource source, SessionThreads threads) {
+        Path file = source.localPath();
+        GraphDef graphDef;
+        try (InputStream in = Files.newInputStream(file)) {
+            graphDef = GraphDef.parseFrom(in);
+        } catch (IOException e) {
+            throw new ModelException("cannot read frozen GraphDef " + file + ": " + e.getMessage(), e);
+        }
+        Graph graph = new Graph();
+        try {
+            graph.importGraphDef(graphDef);
+            Session session = new Session(graph, threads.toConfigProto());
+            return new LoadedModel(source, null, graph, session, Map.of());
+        } catch (IllegalArgumentException | TensorFlowException e) {
+            graph.close();
+            throw new ModelException("cannot import frozen GraphDef " + file + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The tag sets of the meta graphs a SavedModel holds, read from saved_model.pb. */
+    static List<List<String>> tagSets(Path savedModelDir) {
+        SavedModel savedModel = readSavedModelProto(savedModelDir);
+        return savedModel.getMetaGraphsList().stream()
+                .map(MetaGraphDef::getMetaInfoDef)
+                .map(info -> List.copyOf(info.getTagsList()))
+                .collect(Collectors.toList());
+    }
+
+    static SavedModel readSavedModelProto(Path savedModelDir) {
+        Path pb = savedModelDir.resolve("saved_model.pb");
+        try (InputStream in = Files.newInputStream(pb)) {
+            com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return SavedModel.parseFrom(coded);
+        } catch (IOException e) {
+            throw new ModelException("cannot parse " + pb + " as a SavedModel (" + e.getMessage()
+                    + "): the file is damaged or is not a SavedModel", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    public ModelSource source() {
+        return source;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    /** Signatures by key, in the order the model lists them. */
+    public Map<String, Signature> signatures() {
+        return signatures;
+    }
+
+    /** The {@code index}-th output of operation {@code opName} in the top-level graph, if any. */
+    public Optional<Output<?>> graphTensor(String opName, int index) {
+        GraphOperation op = graph.operation(opName);
+        if (op == null || index < 0 || index >= op.numOutputs()) {
+            return Optional.empty();
+        }
+        return Optional.of(op.output(index));
+    }
+
+    @Override
+    public void close() {
+        if (bundle != null) {
+            bundle.close();
+        } else {
+            session.close();
+            graph.close();
+        }
+    }
+}

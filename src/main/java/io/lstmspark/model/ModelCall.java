@@ -1,0 +1,53 @@
+package io.lstmspark.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model call resolved on the driver, ready for executors: the tensor to feed with its per-window
+ * shape and type, and the tensors to fetch with the per-window shape each one has.
+ */
+public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape,
+                        List<FetchedOutput> outputs) implements Serializable {
+
+    public ModelCall {
+        inputWindowShape = inputWindowShape.clone();
+        outputs = List.copyOf(outputs);
+    }
+
+    @Override
+    public long[] inputWindowShape() {
+        return inputWindowShape.clone();
+    }
+
+    /**
+     * One fetched output.
+     *
+     * @param column      output column name
+     * @param ref         the reference as the user wrote it
+     * @param tensorName  graph tensor fetched ({@code op:N})
+     * @param type        element type of the fetched tensor
+     * @param windowShape shape of one window's slice (the tensor's shape without the batch dimension)
+     */
+    public record FetchedOutput(String column, String ref, String tensorName, ElementType type,
+                                long[] windowShape) implements Serializable {
+        public FetchedOutput {
+            windowShape = windowShape.clone();
+        }
+
+        @Override
+        public long[] windowShape() {
+            return windowShape.clone();
+        }
+
+        public int rank() {
+            return windowShape.length;
+        }
+
+        /** Values per window: the product of the window shape. */
+        public int windowSize() {
+            return Math.toIntExact(Arrays.stream(windowShape).reduce(1, Math::multiplyExact));
+        }
+    }
+}

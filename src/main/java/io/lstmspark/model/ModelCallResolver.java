@@ -1,0 +1,197 @@
+package io.lstmspark.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+
+/**
+ * Turns a {@link ModelRequest} into a {@link ModelCall} on the driver, before any task runs:
+ * finds the tensors, checks the input's declared shape and type against the windows, and runs a
+ * two-window probe to learn each output's per-window shape. Every refusal names the model, the
+ * tensor, what was expected and found, and the configuration key to change.
+ */
+public final class ModelCallResolver {
+
+    private static final int PROBE_WINDOWS = 2;
+
+    private ModelCallResolver() {
+    }
+
+    /** A tensor found in the model, with what the model declares about it. */
+    private record FoundTensor(String name, String description, Shape shape, DataType type) {
+    }
+
+    public static ModelCall resolve(LoadedModel model, ModelRequest request, int windowLength, int features) {
+        FoundTensor input = findInput(model, request);
+        ElementType inputType = ElementType.of(input.type()).orElseThrow(() -> new ModelException(
+                "model " + model.source().path() + ": " + input.description() + " takes " + input.type()
+                        + "; lstm-spark feeds float32 or float64 windows: choose another input with model.input"));
+        long[] windowShape = adaptWindowShape(model, input, windowLength, features);
+
+        Map<String, FoundTensor> outputs = new LinkedHashMap<>();
+        request.outputs().forEach((column, ref) -> outputs.put(column, findOutput(model, request, column, ref)));
+        return probe(model, request, input, inputType, windowShape, outputs);
+    }
+
+    /** The window length the model's input declares ([batch, length, features]), if it fixes one. */
+    public static OptionalInt declaredWindowLength(LoadedModel model, ModelRequest request) {
+        Shape shape = findInput(model, request).shape();
+        return !shape.isUnknown() && shape.numDimensions() == 3 && shape.size(1) > 0
+                ? OptionalInt.of(Math.toIntExact(shape.size(1))) : OptionalInt.empty();
+    }
+
+    private static FoundTensor findInput(LoadedModel model, ModelRequest request) {
+        if (request.input().isPresent() && request.input().get() instanceof TensorRef.GraphTensor tensor) {
+            return graphTensor(model, tensor, "model.input");
+        }
+        Signature signature = signature(model, request, "model.input");
+        Map<String, Signature.TensorDescription> inputs = signature.getInputs();
+        String key;
+        if (request.input().isPresent()) {
+            key = ((TensorRef.SignatureKey) request.input().get()).key();
+            if (!inputs.containsKey(key)) {
+                throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
+                        + "' has no input '" + key + "'; its inputs are " + inputs.keySet()
+                        + ": set model.input to one of them (or to a graph tensor op:N)");
+            }
+        } else if (inputs.size() == 1) {
+            key = inputs.keySet().iterator().next();
+        } else {
+            throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
+                    + "' has " + inputs.size() + " inputs " + inputs.keySet()
+                    + ": set model.input to the one that takes the windows");
+        }
+        Signature.TensorDescription description = inputs.get(key);
+        return new FoundTensor(description.name, "signature '" + signature.key() + "' input '" + key + "' ("
+                + description.name + ")", description.shape, description.dataType);
+    }
+
+    private static FoundTensor findOutput(LoadedModel model, ModelRequest request, String column, TensorRef ref) {
+        String configKey = "outputs." + column;
+        if (ref instanceof TensorRef.GraphTensor tensor) {
+            return graphTensor(model, tensor, configKey);
+        }
+        String key = ((TensorRef.SignatureKey) ref).key();
+        Signature signature = signature(model, request, configKey);
+        Signature.TensorDescription description = signature.getOutputs().get(key);
+        if (description == null) {
+            throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
+                    + "' has no output '" + key + "'; its outputs are " + signature.getOutputs().keySet()
+                    + ": fix " + configKey + " (a signature output key, or a graph tensor op:N)");
+        }
+        return new FoundTensor(description.name, "signature '" + signature.key() + "' output '" + key + "' ("
+                + description.name + ")", description.shape, description.dataType);
+    }
+
+    private static Signature signature(LoadedModel model, ModelRequest request, String configKey) {
+        Signature signature = model.signatures().get(request.signature());
+        if (signature == null) {
+            String has = model.signatures().isEmpty()
+                    ? "it has no signatures (a frozen GraphDef or a TF1 graph): name tensors as op:N in " + configKey
+                    : "its signatures are " + model.signatures().keySet() + ": set model.signature to one of them";
+            throw new ModelException("model " + model.source().path() + " has no signature '"
+                    + request.signature() + "'; " + has);
+        }
+        return signature;
+    }
+
+    private static FoundTensor graphTensor(LoadedModel model, TensorRef.GraphTensor ref, String configKey) {
+        Output<?> output = model.graphTensor(ref.op(), ref.index()).orElseThrow(() -> new ModelException(
+                "model " + model.source().path() + " has no graph tensor " + ref.name()
+                        + (model.graph().operation(ref.op()) == null
+                        ? " (no operation named '" + ref.op() + "')"
+                        : " (operation '" + ref.op() + "' has " + model.graph().operation(ref.op()).numOutputs()
+                        + " outputs)")
+                        + ": fix " + configKey + "; `inspect --ops PATTERN` lists the model's operations"));
+        return new FoundTensor(ref.name(), "graph tensor " + ref.name(), output.shape(), output.dataType());
+    }
+
+    /**
+     * The shape one window is fed in: [length, features] for a [batch, length, features] input, or
+     * [length * features] for a model that takes flat windows and reshapes inside.
+     */
+    private static long[] adaptWindowShape(LoadedModel model, FoundTensor input, int length, int features) {
+        Shape shape = input.shape();
+        String where = "model " + model.source().path() + ": " + input.description();
+        if (shape.isUnknown()) {
+            return new long[] {length, features};
+        }
+        if (shape.numDimensions() > 0 && shape.size(0) > 0) {
+            throw new ModelException(where + " has a fixed batch dimension " + shape
+                    + "; lstm-spark needs a variable batch dimension (-1)");
+        }
+        if (shape.numDimensions() == 3) {
+            if (shape.size(1) > 0 && shape.size(1) != length) {
+                throw new ModelException(where + " expects windows of " + shape.size(1) + " steps (shape " + shape
+                        + "), but window.length is " + length + ": set window.length = " + shape.size(1));
+            }
+            if (shape.size(2) > 0 && shape.size(2) != features) {
+                throw new ModelException(where + " expects " + shape.size(2) + " features per step (shape " + shape
+                        + "), but input.features lists " + features + ": list " + shape.size(2)
+                        + " feature columns in input.features");
+            }
+            return new long[] {length, features};
+        }
+        if (shape.numDimensions() == 2 && shape.size(1) == (long) length * features) {
+            return new long[] {(long) length * features};
+        }
+        throw new ModelException(where + " has shape " + shape + ", which cannot take windows of "
+                + "[batch, " + length + ", " + features + "] (window.length x input.features)"
+                + (shape.numDimensions() == 2 ? " nor their flat form [batch, " + (long) length * features + "]" : "")
+                + ": check window.length, input.features and model.input");
+    }
+
+    private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
+                                   long[] windowShape, Map<String, FoundTensor> outputs) {
+        long[] probeShape = new long[windowShape.length + 1];
+        probeShape[0] = PROBE_WINDOWS;
+        System.arraycopy(windowShape, 0, probeShape, 1, windowShape.length);
+        List<String> fetches = outputs.values().stream().map(FoundTensor::name).distinct().toList();
+        Session.Runner runner = model.session().runner();
+        List<ModelCall.FetchedOutput> fetched = new ArrayList<>();
+        try (Tensor probeInput = inputType == ElementType.FLOAT32
+                ? TFloat32.tensorOf(Shape.of(probeShape)) : TFloat64.tensorOf(Shape.of(probeShape))) {
+            runner.feed(input.name(), probeInput);
+            fetches.forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                for (Map.Entry<String, FoundTensor> entry : outputs.entrySet()) {
+                    FoundTensor output = entry.getValue();
+                    Tensor tensor = result.get(fetches.indexOf(output.name()));
+                    fetched.add(fetchedOutput(model, entry.getKey(), request.outputs().get(entry.getKey()),
+                            output, tensor));
+                }
+            }
+        } catch (org.tensorflow.exceptions.TensorFlowException e) {
+            throw new ModelException("model " + model.source().path() + " failed on a probe batch of "
+                    + Arrays.toString(probeShape) + " fed to " + input.description() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return new ModelCall(input.name(), inputType, windowShape, fetched);
+    }
+
+    private static ModelCall.FetchedOutput fetchedOutput(LoadedModel model, String column, TensorRef ref,
+                                                         FoundTensor output, Tensor tensor) {
+        String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
+        Shape shape = tensor.shape();
+        if (shape.numDimensions() == 0 || shape.size(0) != PROBE_WINDOWS) {
+            throw new ModelException(where + " gave shape " + shape + " for a batch of " + PROBE_WINDOWS
+                    + " windows: its first dimension is not the batch, so it has no value per window");
+        }
+        ElementType type = ElementType.of(tensor.dataType()).orElseThrow(() -> new ModelException(
+                where + " is " + tensor.dataType() + "; lstm-spark writes float32 or float64 outputs"));
+        long[] windowShape = Arrays.copyOfRange(shape.asArray(), 1, shape.numDimensions());
+        return new ModelCall.FetchedOutput(column, ref.toString(), output.name(), type, windowShape);
+    }
+}

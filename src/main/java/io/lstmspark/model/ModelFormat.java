@@ -1,0 +1,28 @@
+package io.lstmspark.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** How a model is stored on disk. */
+public enum ModelFormat {
+    /** A SavedModel directory (saved_model.pb + variables/), TF1 or TF2. */
+    SAVED_MODEL,
+    /** A frozen GraphDef file: constants instead of variables, tensors addressed by name. */
+    FROZEN_GRAPH;
+
+    /** Tells the format from what lies at {@code path}; fails with the path when it is neither. */
+    public static ModelFormat detect(Path path) {
+        if (Files.isDirectory(path)) {
+            if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
+                return SAVED_MODEL;
+            }
+            throw new ModelException("model.path " + path + " is a directory without saved_model.pb: "
+                    + "point model.path at a SavedModel directory or a frozen GraphDef .pb file");
+        }
+        if (Files.isRegularFile(path)) {
+            return FROZEN_GRAPH;
+        }
+        throw new ModelException("model.path " + path + " does not exist (resolved against "
+                + Path.of("").toAbsolutePath() + ")");
+    }
+}

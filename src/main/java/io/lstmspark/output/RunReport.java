@@ -1,0 +1,103 @@
+package io.lstmspark.output;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The run report written beside the output as {@value #FILE_NAME}: configuration, model identity,
+ * counts that reconcile, per-executor model facts and wall time per stage.
+ */
+public record RunReport(
+        String status,
+        String startedAt,
+        String finishedAt,
+        Map<String, Object> config,
+        ModelInfo model,
+        Counts counts,
+        ModelLoads modelLoads,
+        Map<String, ExecutorInfo> executors,
+        Map<String, Long> stageMillis) {
+
+    /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
+    public static final String FILE_NAME = "_run_report.json";
+
+    public record ModelInfo(String path, String format, String fingerprint, String signature, String inputTensor,
+                            long[] inputWindowShape, List<OutputInfo> outputs) {
+    }
+
+    public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {
+    }
+
+    /**
+     * @param inputRows         steps read
+     * @param series            series seen
+     * @param windowsWritten    output rows
+     * @param seriesSkipped     series that gave no window, by reason
+     * @param batches           TensorFlow session runs
+     */
+    public record Counts(long inputRows, long series, long windowsWritten, Map<String, Long> seriesSkipped,
+                         long batches) {
+    }
+
+    /**
+     * @param executors      loads in executor tasks (1 per executor JVM per model)
+     * @param driverProbe    the driver's own load, to check the model before any task runs
+     */
+    public record ModelLoads(long executors, long driverProbe) {
+    }
+
+    public record ExecutorInfo(long modelLoads, long tasks, long batches, long windows, String threads,
+                               long modelMillis) {
+    }
+
+    public static ObjectMapper mapper() {
+        return new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    }
+
+    /** Per-executor totals of the tasks' stats. */
+    public static Map<String, ExecutorInfo> byExecutor(List<TaskStats> tasks) {
+        Map<String, ExecutorInfo> executors = new TreeMap<>();
+        for (TaskStats task : tasks) {
+            executors.merge(task.executorId(),
+                    new ExecutorInfo(task.modelLoads(), 1, task.batches(), task.windows(), task.threads(),
+                            task.modelNanos() / 1_000_000),
+                    (a, b) -> new ExecutorInfo(a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
+                            a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
+                            a.modelMillis() + b.modelMillis()));
+        }
+        return executors;
+    }
+
+    /** Writes the report as {@code <directory>/_run_report.json} on any Hadoop file system. */
+    public Path writeTo(String directory, Configuration hadoopConf) {
+        Path path = new Path(directory, FILE_NAME);
+        try {
+            FileSystem fs = path.getFileSystem(hadoopConf);
+            try (OutputStream out = fs.create(path, true)) {
+                mapper().writeValue(out, this);
+            }
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run report to " + path, e);
+        }
+    }
+
+    @JsonProperty("tool")
+    public String tool() {
+        return "lstm-spark";
+    }
+}

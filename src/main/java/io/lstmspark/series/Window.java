@@ -1,0 +1,26 @@
+package io.lstmspark.series;
+
+/**
+ * A read-only view of one window's steps, valid only during the {@link WindowCutter.Sink} callback
+ * that receives it: the cutter reuses its buffer for the next step.
+ */
+public interface Window {
+    Object seriesId();
+
+    int length();
+
+    int features();
+
+    /** Feature {@code feature} of step {@code step}, step 0 being the oldest. */
+    double value(int step, int feature);
+
+    Object timestamp(int step);
+
+    default Object start() {
+        return timestamp(0);
+    }
+
+    default Object end() {
+        return timestamp(length() - 1);
+    }
+}

@@ -1,0 +1,129 @@
+package io.lstmspark.tools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Split;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Builds a one-layer LSTM with a Dense(1) head as a TensorFlow graph (unrolled over the window),
+ * and saves it as a SavedModel with variables or as a frozen GraphDef.
+ *
+ * <p>Signature {@code serving_default}: input {@code sequences} float32 [?, length, features];
+ * outputs {@code forecast} [?, 1], {@code output_sequence} [?, length, units], {@code hidden_state}
+ * [?, units], {@code cell_state} [?, units]. Every step's states are named graph tensors too
+ * ({@code lstm/step_K/h:0}, {@code lstm/step_K/c:0}), as in TF1-era graphs.
+ */
+public final class SampleModel {
+
+    public static final String INPUT = "sequences";
+    public static final String FORECAST = "forecast";
+    public static final String OUTPUT_SEQUENCE = "output_sequence";
+    public static final String HIDDEN_STATE = "hidden_state";
+    public static final String CELL_STATE = "cell_state";
+
+    private SampleModel() {
+    }
+
+    /** The graph's ends, for signatures. */
+    private record Ends(Placeholder<TFloat32> input, Operand<TFloat32> forecast, Operand<TFloat32> outputSequence,
+                        Operand<TFloat32> hiddenState, Operand<TFloat32> cellState) {
+        Signature signature(String key) {
+            return Signature.builder().key(key)
+                    .input(INPUT, input)
+                    .output(FORECAST, forecast)
+                    .output(OUTPUT_SEQUENCE, outputSequence)
+                    .output(HIDDEN_STATE, hiddenState)
+                    .output(CELL_STATE, cellState)
+                    .build();
+        }
+    }
+
+    /** Saves the model as a SavedModel (tag {@code serve}) whose weights are variables. */
+    public static void exportSavedModel(LstmWeights weights, int length, Path directory) {
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ends ends = build(Ops.create(graph), weights, length, true);
+            session.initialize();
+            SavedModelBundle.exporter(directory.toString())
+                    .withFunction(session.function(ends.signature(Signature.DEFAULT_KEY)))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the SavedModel to " + directory, e);
+        }
+    }
+
+    /** Saves the model as a frozen GraphDef: weights as constants, no signatures. */
+    public static void exportFrozenGraph(LstmWeights weights, int length, Path file) {
+        try (Graph graph = new Graph()) {
+            build(Ops.create(graph), weights, length, false);
+            Files.write(file, graph.toGraphDef().toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the frozen graph to " + file, e);
+        }
+    }
+
+    private static Ends build(Ops tf, LstmWeights w, int length, boolean variables) {
+        int features = w.features();
+        int units = w.units();
+        Placeholder<TFloat32> input = tf.withName(INPUT).placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, length, features)));
+        Ops lstm = tf.withSubScope("lstm");
+        Operand<TFloat32> kernel = weight(lstm, "kernel", w.kernel(), features, 4 * units, variables);
+        Operand<TFloat32> recurrent = weight(lstm, "recurrent_kernel", w.recurrentKernel(), units, 4 * units, variables);
+        Operand<TFloat32> bias = weight(lstm, "bias", w.bias(), 1, 4 * units, variables);
+        Ops dense = tf.withSubScope("dense");
+        Operand<TFloat32> denseKernel = weight(dense, "kernel", w.denseKernel(), units, 1, variables);
+        Operand<TFloat32> denseBias = weight(dense, "bias", w.denseBias(), 1, 1, variables);
+
+        // Zero initial state [batch, units], the batch size taken from the input.
+        Operand<TInt32> batch = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
+        Operand<TFloat32> h = tf.withName("zero_state").zeros(tf.stack(List.of(batch, tf.constant(units))), TFloat32.class);
+        Operand<TFloat32> c = h;
+        List<Output<TFloat32>> steps = tf.unstack(input, (long) length, Unstack.axis(1L)).output();
+        List<Operand<TFloat32>> hiddenStates = new ArrayList<>();
+        for (int t = 0; t < length; t++) {
+            Ops step = lstm.withSubScope("step_" + t);
+            Operand<TFloat32> z = step.math.add(step.math.add(step.linalg.matMul(steps.get(t), kernel),
+                    step.linalg.matMul(h, recurrent)), bias);
+            Split<TFloat32> gates = step.split(step.constant(1), z, 4L);
+            Operand<TFloat32> i = step.math.sigmoid(gates.output().get(0));
+            Operand<TFloat32> f = step.math.sigmoid(gates.output().get(1));
+            Operand<TFloat32> g = step.math.tanh(gates.output().get(2));
+            Operand<TFloat32> o = step.math.sigmoid(gates.output().get(3));
+            c = step.withName("c").math.add(step.math.mul(f, c), step.math.mul(i, g));
+            h = step.withName("h").math.mul(o, step.math.tanh(c));
+            hiddenStates.add(h);
+        }
+        Operand<TFloat32> outputSequence = tf.withName(OUTPUT_SEQUENCE).stack(hiddenStates, org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TFloat32> hiddenState = tf.withName(HIDDEN_STATE).identity(h);
+        Operand<TFloat32> cellState = tf.withName(CELL_STATE).identity(c);
+        Operand<TFloat32> forecast = tf.withName(FORECAST).math.add(tf.linalg.matMul(h, denseKernel), denseBias);
+        return new Ends(input, forecast, outputSequence, hiddenState, cellState);
+    }
+
+    private static Operand<TFloat32> weight(Ops scope, String name, float[] values, int rows, int columns,
+                                            boolean variable) {
+        float[][] matrix = new float[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(values, r * columns, matrix[r], 0, columns);
+        }
+        Operand<TFloat32> constant = scope.constant(StdArrays.ndCopyOf(matrix));
+        return variable ? scope.withName(name).variable(constant) : scope.withName(name).identity(constant);
+    }
+}
