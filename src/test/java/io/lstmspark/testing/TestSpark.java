@@ -1,0 +1,21 @@
+package io.lstmspark.testing;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local[2] Spark session for every test of the JVM: starting Spark costs seconds. */
+public final class TestSpark {
+
+    private TestSpark() {
+    }
+
+    public static synchronized SparkSession session() {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("lstm-spark-tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+    }
+}
