@@ -1,0 +1,99 @@
+package io.lstmspark.series;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WindowCutterTest {
+
+    /** What the cutter handed out: windows as "series:start-end", skips as "series:steps:reason". */
+    private static final class Recorder implements WindowCutter.Sink {
+        final List<String> windows = new ArrayList<>();
+        final List<String> skipped = new ArrayList<>();
+        final List<double[]> firstFeature = new ArrayList<>();
+
+        @Override
+        public void window(Window window) {
+            windows.add(window.seriesId() + ":" + window.start() + "-" + window.end());
+            double[] values = new double[window.length()];
+            for (int s = 0; s < window.length(); s++) {
+                values[s] = window.value(s, 0);
+            }
+            firstFeature.add(values);
+        }
+
+        @Override
+        public void seriesSkipped(Object seriesId, long steps, SkipReason reason) {
+            skipped.add(seriesId + ":" + steps + ":" + reason.label());
+        }
+    }
+
+    private static Recorder cut(WindowSpec spec, Object[][] series) {
+        Recorder recorder = new Recorder();
+        WindowCutter cutter = new WindowCutter(spec, 2, recorder);
+        for (Object[] s : series) {
+            int steps = (Integer) s[1];
+            for (int t = 0; t < steps; t++) {
+                cutter.accept(s[0], (long) t, new double[] {t, -t});
+            }
+        }
+        cutter.finish();
+        return recorder;
+    }
+
+    @Test
+    void strideOneGivesEveryWindowOfTheSeries() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 3, 1), new Object[][] {{"a", 5}});
+        assertEquals(List.of("a:0-2", "a:1-3", "a:2-4"), r.windows);
+        assertEquals(List.of(), r.skipped);
+    }
+
+    @Test
+    void strideSkipsStartsAndDropsTrailingStepsThatFillNoWindow() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 3, 2), new Object[][] {{"a", 8}});
+        assertEquals(List.of("a:0-2", "a:2-4", "a:4-6"), r.windows);
+    }
+
+    @Test
+    void windowValuesAreTheStepsOldestFirstAfterTheRingWrapsAround() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 3, 1), new Object[][] {{"a", 6}});
+        assertEquals(4, r.firstFeature.size());
+        for (int w = 0; w < 4; w++) {
+            assertEquals(List.of((double) w, w + 1.0, w + 2.0),
+                    List.of(r.firstFeature.get(w)[0], r.firstFeature.get(w)[1], r.firstFeature.get(w)[2]));
+        }
+    }
+
+    @Test
+    void windowsNeverSpanTwoSeries() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 2, 1), new Object[][] {{"a", 3}, {"b", 2}});
+        assertEquals(List.of("a:0-1", "a:1-2", "b:0-1"), r.windows);
+    }
+
+    @Test
+    void seriesShorterThanTheWindowIsSkippedWithItsReason() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 4, 1), new Object[][] {{"a", 4}, {"b", 3}, {"c", 5}});
+        assertEquals(List.of("a:0-3", "c:0-3", "c:1-4"), r.windows);
+        assertEquals(List.of("b:3:series_shorter_than_window"), r.skipped);
+    }
+
+    @Test
+    void forecastModeGivesOnlyTheLastCompleteWindowOfEachSeries() {
+        Recorder r = cut(new WindowSpec(WindowMode.FORECAST, 3, 1), new Object[][] {{"a", 7}, {"b", 2}, {"c", 3}});
+        assertEquals(List.of("a:4-6", "c:0-2"), r.windows);
+        assertEquals(List.of("b:2:series_shorter_than_window"), r.skipped);
+    }
+
+    @Test
+    void countsEverySeriesSeen() {
+        Recorder recorder = new Recorder();
+        WindowCutter cutter = new WindowCutter(new WindowSpec(WindowMode.EXTRACT, 2, 1), 2, recorder);
+        for (String id : List.of("a", "a", "b", "c", "c", "c")) {
+            cutter.accept(id, 0L, new double[2]);
+        }
+        cutter.finish();
+        assertEquals(3, cutter.seriesCount());
+    }
+}
