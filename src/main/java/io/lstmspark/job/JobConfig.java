@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.time.Duration;
 
 /**
  * A validated job configuration. Built once on the driver by {@link JobConfigLoader}; the other
@@ -22,11 +24,22 @@ public record JobConfig(
         Map<String, Object> rendered) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
-                        int partitions, Map<String, String> options) {
+                        int partitions, Map<String, String> options, Optional<String> timestampFormat,
+                        BadInput onBad) {
     }
 
-    /** @param length steps per window; empty: take it from the model's declared input shape */
-    public record Window(OptionalInt length, int stride) {
+    /** What to do with input rows or windows that cannot be evaluated. */
+    public enum BadInput { FAIL, QUARANTINE }
+
+    /**
+     * @param length steps per window; empty: take it from the model's declared input shape
+     * @param maxGap a wider gap between consecutive steps splits the series
+     */
+    public record Window(OptionalInt length, int stride, Optional<Gap> maxGap) {
+    }
+
+    /** A gap limit: a duration for timestamp and date columns, or an amount for integer timestamps. */
+    public record Gap(String text, Optional<Duration> duration, OptionalLong amount) {
     }
 
     public record Model(String path, List<String> tags, String signature, Optional<String> input,
@@ -35,6 +48,6 @@ public record JobConfig(
 
     public enum OutputMode { ERROR_IF_EXISTS, OVERWRITE }
 
-    public record Output(String path, OutputMode mode) {
+    public record Output(String path, OutputMode mode, List<String> partitionBy, Map<String, String> constantColumns) {
     }
 }

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -34,7 +35,7 @@ public final class JobConfigLoader {
 
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
-    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options");
+    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns");
 
     private JobConfigLoader() {
     }
@@ -142,11 +143,13 @@ public final class JobConfigLoader {
                     required(c, "input.timestamp"),
                     stringList(c, "input.features"),
                     atLeast(c, "input.partitions", 0),
-                    stringMap(c, "input.options"));
+                    stringMap(c, "input.options"),
+                    optional(c, "input.timestamp-format"),
+                    JobConfig.BadInput.valueOf(oneOf(c, "input.on-bad", "fail", "quarantine").toUpperCase(Locale.ROOT)));
             WindowMode mode = WindowMode.valueOf(oneOf(c, "mode", "extract", "forecast").toUpperCase(Locale.ROOT));
             OptionalInt length = c.getIsNull("window.length") ? OptionalInt.empty()
                     : OptionalInt.of(atLeast(c, "window.length", 1));
-            JobConfig.Window window = new JobConfig.Window(length, atLeast(c, "window.stride", 1));
+            JobConfig.Window window = new JobConfig.Window(length, atLeast(c, "window.stride", 1), gap(c, "window.max-gap"));
             JobConfig.Model model = new JobConfig.Model(
                     required(c, "model.path"),
                     stringList(c, "model.tags"),
@@ -161,7 +164,8 @@ public final class JobConfigLoader {
             }
             JobConfig.OutputMode outputMode = JobConfig.OutputMode.valueOf(
                     oneOf(c, "output.mode", "error-if-exists", "overwrite").replace('-', '_').toUpperCase(Locale.ROOT));
-            JobConfig.Output output = new JobConfig.Output(required(c, "output.path"), outputMode);
+            JobConfig.Output output = new JobConfig.Output(required(c, "output.path"), outputMode,
+                    c.getStringList("output.partition-by"), stringMap(c, "output.constant-columns"));
             Map<String, Object> rendered = c.root().withOnlyKey("input")
                     .withFallback(c.root().withOnlyKey("mode")).withFallback(c.root().withOnlyKey("window"))
                     .withFallback(c.root().withOnlyKey("forecast")).withFallback(c.root().withOnlyKey("model"))
@@ -183,6 +187,19 @@ public final class JobConfigLoader {
 
     private static Optional<String> optional(Config c, String key) {
         return c.hasPath(key) && !c.getString(key).isBlank() ? Optional.of(c.getString(key)) : Optional.empty();
+    }
+
+    /** A whole number (integer timestamps) or a HOCON duration such as 2h or 90 minutes. */
+    private static Optional<JobConfig.Gap> gap(Config c, String key) {
+        Optional<String> text = optional(c, key);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = text.get().strip();
+        if (value.matches("\\d+")) {
+            return Optional.of(new JobConfig.Gap(value, Optional.empty(), OptionalLong.of(Long.parseLong(value))));
+        }
+        return Optional.of(new JobConfig.Gap(value, Optional.of(c.getDuration(key)), OptionalLong.empty()));
     }
 
     private static String oneOf(Config c, String key, String... allowed) {

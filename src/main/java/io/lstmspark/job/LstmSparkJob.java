@@ -13,23 +13,24 @@ import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
 import io.lstmspark.output.OutputSchema;
+import io.lstmspark.output.OutputTarget;
+import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.RunReport;
 import io.lstmspark.output.TaskStats;
-import io.lstmspark.series.InputColumns;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.WindowCutter;
 import io.lstmspark.series.WindowMode;
 import io.lstmspark.series.WindowSpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -41,9 +42,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batch job: checks configuration, input and model on the driver, then reads, windows,
- * evaluates and writes in one Spark job, and writes the run report beside the output.
+ * evaluates and writes in one Spark job; when rows or windows were set aside, a second pass writes
+ * them to the quarantine. The run report goes beside the output.
  */
 public final class LstmSparkJob {
+
+    /** Test hook: the first attempt of this partition's task fails after its first batch. */
+    public static final String FAIL_FIRST_ATTEMPT_CONF = "spark.lstmspark.test.failFirstAttemptOfPartition";
 
     private static final Logger LOG = LoggerFactory.getLogger(LstmSparkJob.class);
 
@@ -63,10 +68,19 @@ public final class LstmSparkJob {
     private RunReport run() {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Dataset<Row> input = readInput();
         JobConfig.Input in = config.input();
-        InputColumns.Checked columns = InputColumns.check(input.schema(), in.path(), in.seriesId(), in.timestamp(),
-                in.features());
+        InputSteps input = InputSteps.read(spark, in);
+        long maxGap = maxGap(input.timestampType());
+        OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
+                config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
+                config.output().constantColumns());
+        if (input.steps().isEmpty()) {
+            if (in.onBad() == JobConfig.BadInput.FAIL) {
+                throw new InputDataException("input.path " + in.path() + " has no rows: check the path and the "
+                        + "upstream job, or set input.on-bad = quarantine to write an empty result");
+            }
+            LOG.warn("Input {} has no rows", in.path());
+        }
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -84,70 +98,78 @@ public final class LstmSparkJob {
             call = ModelCallResolver.resolve(probe, request, windowLength, in.features().size());
         }
         lap("model_check", t1);
-        WindowSpec windows = new WindowSpec(config.mode(), windowLength, config.window().stride());
-        ExecutionPlan plan = new ExecutionPlan(windows, in.features(), call.inputType(), config.batchSize(),
-                new ModelKey(source, threads, fingerprint), call);
+        ExecutionPlan plan = new ExecutionPlan(new WindowSpec(config.mode(), windowLength, config.window().stride()),
+                input.layout(), maxGap, in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), config.batchSize(),
+                new ModelKey(source, threads, fingerprint), call,
+                Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
-                java.util.Arrays.toString(call.inputWindowShape()), config.outputs());
+                Arrays.toString(call.inputWindowShape()), config.outputs());
 
-        long t2 = System.nanoTime();
-        LongAccumulator windowProgress = spark.sparkContext().longAccumulator("lstm-spark windows");
-        CollectionAccumulator<TaskStats> taskStats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
-        StructType schema = OutputSchema.of(columns.seriesIdType(), columns.timestampType(), call.outputs());
-        Dataset<Row> results = sortedSteps(input, columns.timestampType())
-                .mapPartitions(new WindowInference(plan, windowProgress, taskStats), Encoders.row(schema));
-        JobProgress progress = new JobProgress(windowProgress.id());
-        spark.sparkContext().addSparkListener(progress);
+        Dataset<Row> sorted = sortedSteps(input);
         try {
-            results.write()
-                    .mode(config.output().mode() == JobConfig.OutputMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                    .parquet(config.output().path());
-        } finally {
-            spark.sparkContext().removeSparkListener(progress);
-        }
-        lap("read_window_infer_write", t2);
+            long t2 = System.nanoTime();
+            StructType schema = OutputSchema.of(input.seriesIdType(), input.timestampType(), call.outputs());
+            List<TaskStats> tasks = runPass(sorted, plan, schema, target::writeWindows);
+            lap("read_window_infer_write", t2);
+            RunReport.Counts counts = RunReport.Counts.of(tasks);
 
-        RunReport report = report(started, source, fingerprint, call, new ArrayList<>(taskStats.value()));
-        report.writeTo(config.output().path(), spark.sparkContext().hadoopConfiguration());
-        LOG.info("Wrote {} windows of {} series to {} ({} series skipped: {})", report.counts().windowsWritten(),
-                report.counts().series(), config.output().path(),
-                report.counts().seriesSkipped().values().stream().mapToLong(Long::longValue).sum(),
-                report.counts().seriesSkipped());
-        return report;
-    }
-
-    private Dataset<Row> readInput() {
-        JobConfig.Input in = config.input();
-        Map<String, String> options = new LinkedHashMap<>();
-        if (in.format().equals("csv")) {
-            options.put("header", "true");
-            options.put("inferSchema", "true");
-        }
-        options.putAll(in.options());
-        try {
-            return spark.read().format(in.format()).options(options).load(in.path());
-        } catch (Exception e) {
-            // Scala hides that load() throws the checked AnalysisException (e.g. a missing path).
-            if (e instanceof org.apache.spark.sql.AnalysisException) {
-                throw new InputDataException("cannot read input.path " + in.path() + " as " + in.format() + ": "
-                        + e.getMessage().lines().findFirst().orElse(""));
+            long t3 = System.nanoTime();
+            if (counts.quarantineRecords() > 0) {
+                List<TaskStats> quarantinePass = runPass(sorted, plan.forQuarantine(), QuarantineRecords.SCHEMA,
+                        target::writeQuarantine);
+                checkSamePass(counts, RunReport.Counts.of(quarantinePass));
+            } else {
+                target.clearQuarantine();
             }
+            lap("quarantine", t3);
+
+            RunReport report = report(started, source, fingerprint, call, counts, tasks);
+            target.writeReport(report);
+            target.publish();
+            LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
+                    counts.windowsWritten(), counts.series(), config.output().path(),
+                    counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
+                            + counts.rowsWithBadValues().values().stream().mapToLong(Long::longValue).sum(),
+                    counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),
+                    QuarantineRecords.DIRECTORY);
+            return report;
+        } catch (RuntimeException e) {
+            target.abandon();
             throw e;
         }
     }
 
-    /** Steps as (series id, timestamp, features as double...), partitioned by series and sorted by time. */
-    private Dataset<Row> sortedSteps(Dataset<Row> input, DataType timestampType) {
-        JobConfig.Input in = config.input();
-        List<Column> columns = new ArrayList<>();
-        columns.add(col(in.seriesId()));
-        columns.add(col(in.timestamp()));
-        for (String feature : in.features()) {
-            columns.add(col(feature).cast(DataTypes.DoubleType));
+    /** One Spark job over the sorted steps: the pipeline's rows written by {@code writer}. */
+    private List<TaskStats> runPass(Dataset<Row> sorted, ExecutionPlan plan, StructType schema,
+                                    java.util.function.Consumer<Dataset<Row>> writer) {
+        LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark " + plan.emit() + " windows");
+        CollectionAccumulator<TaskStats> stats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
+        Dataset<Row> rows = sorted.mapPartitions(new WindowInference(plan, progress, stats), Encoders.row(schema));
+        JobProgress listener = new JobProgress(progress.id());
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            writer.accept(rows);
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
         }
-        Dataset<Row> steps = input.select(columns.toArray(Column[]::new));
+        return new ArrayList<>(stats.value());
+    }
+
+    /** The quarantine pass re-derives what the first pass counted; a difference means nondeterministic input. */
+    private static void checkSamePass(RunReport.Counts first, RunReport.Counts quarantine) {
+        if (first.quarantineRecords() != quarantine.quarantineRecords() || first.inputRows() != quarantine.inputRows()) {
+            throw new IllegalStateException("the input changed while the job ran: the first pass set aside "
+                    + first.quarantineRecords() + " of " + first.inputRows() + " rows' records, the quarantine pass "
+                    + quarantine.quarantineRecords() + " of " + quarantine.inputRows());
+        }
+    }
+
+    /** Steps partitioned by series and sorted by time; the forecast cutoff applied first. */
+    private Dataset<Row> sortedSteps(InputSteps input) {
+        JobConfig.Input in = config.input();
+        Dataset<Row> steps = input.steps();
         if (config.mode() == WindowMode.FORECAST && config.forecastCutoff().isPresent()) {
-            steps = steps.filter(col(in.timestamp()).leq(cutoff(config.forecastCutoff().get(), timestampType)));
+            steps = steps.filter(col(in.timestamp()).leq(cutoff(config.forecastCutoff().get(), input.timestampType())));
         }
         int partitions = in.partitions() > 0 ? in.partitions() : spark.sparkContext().defaultParallelism();
         return steps.repartition(partitions, col(in.seriesId()))
@@ -170,6 +192,31 @@ public final class LstmSparkJob {
         return lit(value.get(0));
     }
 
+    /** window.max-gap on the timestamp's axis: microseconds, days, or the integer timestamp's own unit. */
+    private long maxGap(DataType timestampType) {
+        if (config.window().maxGap().isEmpty()) {
+            return WindowCutter.NO_MAX_GAP;
+        }
+        JobConfig.Gap gap = config.window().maxGap().get();
+        String column = "input.timestamp '" + config.input().timestamp() + "' (" + timestampType.simpleString() + ")";
+        if (timestampType.equals(DataTypes.TimestampType) || timestampType.equals(DataTypes.TimestampNTZType)) {
+            return gap.duration().orElseThrow(() -> new ConfigException("window.max-gap '" + gap.text()
+                    + "' needs a unit for " + column + ", e.g. 2h or 90 minutes")).toNanos() / 1000;
+        }
+        if (timestampType.equals(DataTypes.DateType)) {
+            java.time.Duration days = gap.duration().orElseThrow(() -> new ConfigException("window.max-gap '"
+                    + gap.text() + "' needs a unit for " + column + ", e.g. 3d"));
+            return days.toDays();
+        }
+        if (timestampType.equals(DataTypes.LongType) || timestampType.equals(DataTypes.IntegerType)
+                || timestampType.equals(DataTypes.ShortType) || timestampType.equals(DataTypes.ByteType)) {
+            return gap.amount().orElseThrow(() -> new ConfigException("window.max-gap '" + gap.text()
+                    + "' must be a whole number for " + column));
+        }
+        throw new ConfigException("window.max-gap needs a timestamp, date or integer timestamp column; " + column
+                + " has no measurable gaps");
+    }
+
     private SessionThreads sessionThreads() {
         int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         int intra = config.model().intraOpThreads() > 0 ? config.model().intraOpThreads() : taskCpus;
@@ -185,21 +232,7 @@ public final class LstmSparkJob {
     }
 
     private RunReport report(Instant started, ModelSource source, String fingerprint, ModelCall call,
-                             List<TaskStats> tasks) {
-        long inputRows = 0;
-        long series = 0;
-        long windows = 0;
-        long batches = 0;
-        long loads = 0;
-        Map<String, Long> skipped = new TreeMap<>();
-        for (TaskStats task : tasks) {
-            inputRows += task.inputRows();
-            series += task.series();
-            windows += task.windows();
-            batches += task.batches();
-            loads += task.modelLoads();
-            task.seriesSkipped().forEach((reason, n) -> skipped.merge(reason, n, Long::sum));
-        }
+                             RunReport.Counts counts, List<TaskStats> tasks) {
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
@@ -207,8 +240,8 @@ public final class LstmSparkJob {
         return new RunReport("succeeded", started.toString(), Instant.now().toString(), config.rendered(),
                 new RunReport.ModelInfo(source.path(), source.format().name().toLowerCase(), fingerprint,
                         config.model().signature(), call.inputTensor(), call.inputWindowShape(), outputs),
-                new RunReport.Counts(inputRows, series, windows, skipped, batches),
-                new RunReport.ModelLoads(loads, 1),
+                counts,
+                new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), 1),
                 RunReport.byExecutor(tasks),
                 stageMillis);
     }

@@ -6,16 +6,17 @@ import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
+import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.TaskStats;
 import io.lstmspark.output.WindowRows;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.SkipReason;
+import io.lstmspark.series.StepReader;
 import io.lstmspark.series.Window;
 import io.lstmspark.series.WindowCutter;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.SparkEnv;
@@ -32,32 +33,31 @@ import org.tensorflow.Tensor;
  * One task's pipeline, pulled by Spark's writer: sorted steps in, windows cut, batched in Arrow,
  * evaluated in one session run per batch, output rows out. It holds at most one batch of windows,
  * one batch of output rows and one window of steps at a time, whatever the partition's size.
+ *
+ * <p>Every row and window is accounted for: evaluated, or left out with a reason (which fails the
+ * task under {@code input.on-bad = fail}). The quarantine pass runs the same logic and emits what
+ * was left out instead of outputs.
  */
 final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionPipeline.class);
     private static final long PROGRESS_EVERY_NANOS = 30_000_000_000L;
-    private static final int FIRST_FEATURE = 2;
 
     private final Iterator<Row> steps;
     private final ExecutionPlan plan;
+    private final boolean evaluate;
     private final LongAccumulator windowProgress;
     private final CollectionAccumulator<TaskStats> taskStats;
     private final TaskContext task;
+    private final StepReader reader;
+    private final WindowCutter cutter;
+    private final TaskCounters counters = new TaskCounters();
+    private final ArrayDeque<Row> pending = new ArrayDeque<>();
     private final BufferAllocator allocator;
     private final WindowBatch batch;
-    private final WindowCutter cutter;
     private final BatchRunner runner;
-    private final double[] stepValues;
-    private final ArrayDeque<Row> pending = new ArrayDeque<>();
-    private final Map<String, Long> seriesSkipped = new HashMap<>();
 
     private LoadedModel model;
-    private long modelLoads;
-    private long inputRows;
-    private long windows;
-    private long batches;
-    private long modelNanos;
     private final long startedNanos = System.nanoTime();
     private long lastProgressNanos = startedNanos;
     private boolean finished;
@@ -67,22 +67,29 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                       CollectionAccumulator<TaskStats> taskStats) {
         this.steps = steps;
         this.plan = plan;
+        this.evaluate = plan.emit() == ExecutionPlan.Emit.OUTPUTS;
         this.windowProgress = windowProgress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.allocator = ArrowMemory.newTaskAllocator("lstm-spark-task-" + task.taskAttemptId());
-        try {
-            this.batch = WindowBatch.allocate(allocator, plan.inputType(), plan.batchSize(),
-                    plan.windows().length(), plan.featureColumns().size());
-        } catch (RuntimeException e) {
-            allocator.close();
-            throw e;
+        this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP);
+        this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
+        if (evaluate) {
+            this.allocator = ArrowMemory.newTaskAllocator("lstm-spark-task-" + task.taskAttemptId());
+            try {
+                this.batch = WindowBatch.allocate(allocator, plan.inputType(), plan.batchSize(),
+                        plan.windows().length(), plan.featureCount());
+            } catch (RuntimeException e) {
+                allocator.close();
+                throw e;
+            }
+            this.runner = new BatchRunner(plan.call());
+            // Frees Arrow memory when the task ends early (failure, or a writer that stops pulling).
+            task.addTaskCompletionListener((TaskCompletionListener) context -> close());
+        } else {
+            this.allocator = null;
+            this.batch = null;
+            this.runner = null;
         }
-        this.cutter = new WindowCutter(plan.windows(), plan.featureColumns().size(), this);
-        this.runner = new BatchRunner(plan.call());
-        this.stepValues = new double[plan.featureColumns().size()];
-        // Frees Arrow memory when the task ends early (failure, or a writer that stops pulling).
-        task.addTaskCompletionListener((TaskCompletionListener) context -> close());
     }
 
     @Override
@@ -108,42 +115,68 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     }
 
     private void accept(Row row) {
-        inputRows++;
-        Object seriesId = row.get(0);
-        Object timestamp = row.get(1);
-        if (seriesId == null) {
-            throw new InputDataException("a row has a null series id (timestamp " + timestamp + ")");
+        counters.inputRows++;
+        if (!reader.read(row)) {
+            leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(), counters.rowsRejected);
+            return;
         }
-        if (timestamp == null) {
-            throw new InputDataException("series " + seriesId + " has a row with a null timestamp");
+        if (reader.problem() != null) {
+            leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(),
+                    counters.rowsWithBadValues);
         }
-        for (int f = 0; f < stepValues.length; f++) {
-            if (row.isNullAt(FIRST_FEATURE + f)) {
-                throw new InputDataException("series " + seriesId + " at " + timestamp + ": feature column "
-                        + plan.featureColumns().get(f) + " is null");
-            }
-            stepValues[f] = row.getDouble(FIRST_FEATURE + f);
+        cutter.accept(reader.seriesId(), reader.timestamp(), reader.time(), reader.values(), reader.problem());
+    }
+
+    /** A row the job cannot use: fails the task, or is counted and (in the quarantine pass) written. */
+    private void leaveOut(RowProblem problem, Object seriesId, Object timestamp, String detail,
+                          java.util.Map<String, Long> counts) {
+        if (plan.onBad() == JobConfig.BadInput.FAIL) {
+            throw new InputDataException("bad input row (" + problem.label() + "): "
+                    + (seriesId == null ? "" : "series " + seriesId + ", ")
+                    + (timestamp == null ? "" : "timestamp " + timestamp + ", ") + detail
+                    + ". Fix the input, or set input.on-bad = quarantine to set such rows aside.");
         }
-        cutter.accept(seriesId, timestamp, stepValues);
+        TaskCounters.count(counts, problem.label());
+        if (!evaluate) {
+            pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail));
+        }
     }
 
     @Override
     public void window(Window window) {
+        counters.windowsCut++;
+        if (!evaluate) {
+            return;
+        }
         batch.add(window);
-        windows++;
+        counters.windowsWritten++;
         if (batch.isFull()) {
             flush();
         }
     }
 
     @Override
-    public void seriesSkipped(Object seriesId, long steps, SkipReason reason) {
-        seriesSkipped.merge(reason.label(), 1L, Long::sum);
-        LOG.debug("Series {} skipped ({} steps): {}", seriesId, steps, reason.label());
+    public void windowRejected(Window window, RowProblem problem, Object at) {
+        counters.windowsCut++;
+        TaskCounters.count(counters.windowsQuarantined, problem.windowLabel());
+        if (!evaluate) {
+            pending.add(QuarantineRecords.window(window, problem, at));
+        }
+    }
+
+    @Override
+    public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
+        leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp", counters.rowsRejected);
+    }
+
+    @Override
+    public void skipped(Object seriesId, long steps, SkipReason reason) {
+        TaskCounters.count(counters.skipped, reason.label());
+        LOG.debug("Series {}: {} steps give no window ({})", seriesId, steps, reason.label());
     }
 
     private void flush() {
-        if (batch.isEmpty()) {
+        if (!evaluate || batch.isEmpty()) {
             return;
         }
         LoadedModel loaded = model();
@@ -152,10 +185,14 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         try (Tensor input = batch.toTensor(plan.call().inputWindowShape())) {
             outputs = runner.run(loaded, input);
         }
-        modelNanos += System.nanoTime() - started;
+        counters.modelNanos += System.nanoTime() - started;
         WindowRows.emit(batch, outputs, pending::add);
         batch.clear();
-        batches++;
+        counters.batches++;
+        if (task.partitionId() == plan.failFirstAttemptOfPartition() && task.attemptNumber() == 0) {
+            throw new IllegalStateException("failure injected by spark.lstmspark.test.failFirstAttemptOfPartition "
+                    + "in partition " + task.partitionId() + " after " + counters.batches + " batch(es)");
+        }
         logProgress(false);
     }
 
@@ -163,7 +200,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         if (model == null) {
             ModelCache.Lookup lookup = ModelCache.getOrLoad(plan.modelKey());
             model = lookup.model();
-            modelLoads = lookup.loadedNow() ? 1 : 0;
+            counters.modelLoads = lookup.loadedNow() ? 1 : 0;
         }
         return model;
     }
@@ -171,27 +208,27 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private void finish() {
         finished = true;
         close();
-        windowProgress.add(windows);
-        taskStats.add(new TaskStats(SparkEnv.get().executorId(), task.partitionId(), inputRows, cutter.seriesCount(),
-                windows, batches, modelLoads, seriesSkipped, plan.modelKey().threads().toString(), modelNanos,
-                System.nanoTime() - startedNanos));
+        windowProgress.add(evaluate ? counters.windowsWritten : counters.windowsCut);
+        taskStats.add(counters.toStats(SparkEnv.get().executorId(), task.partitionId(), cutter.seriesCount(),
+                cutter.gaps(), plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
         logProgress(true);
     }
 
     private void logProgress(boolean done) {
         long now = System.nanoTime();
-        if (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS) {
+        if (!evaluate || (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS)) {
             return;
         }
         lastProgressNanos = now;
         double seconds = Math.max(1e-9, (now - startedNanos) / 1e9);
         LOG.info("Partition {}{}: {} rows, {} windows in {} batches, {} windows/s", task.partitionId(),
-                done ? " done" : "", inputRows, windows, batches, Math.round(windows / seconds));
+                done ? " done" : "", counters.inputRows, counters.windowsWritten, counters.batches,
+                Math.round(counters.windowsWritten / seconds));
     }
 
     /** Releases the batch's Arrow memory; closing the allocator fails the task if anything leaked. */
     private void close() {
-        if (closed) {
+        if (closed || !evaluate) {
             return;
         }
         closed = true;

@@ -1,6 +1,7 @@
 package io.lstmspark.job;
 
 import io.lstmspark.model.ModelException;
+import io.lstmspark.output.OutputException;
 import io.lstmspark.series.InputDataException;
 import java.util.Optional;
 
@@ -12,7 +13,8 @@ final class UserError {
 
     static Optional<RuntimeException> find(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException || t instanceof ModelException || t instanceof InputDataException) {
+            if (t instanceof ConfigException || t instanceof ModelException || t instanceof InputDataException
+                    || t instanceof OutputException) {
                 return Optional.of((RuntimeException) t);
             }
         }

@@ -40,14 +40,45 @@ public record RunReport(
     }
 
     /**
-     * @param inputRows         steps read
-     * @param series            series seen
-     * @param windowsWritten    output rows
-     * @param seriesSkipped     series that gave no window, by reason
-     * @param batches           TensorFlow session runs
+     * Counts that reconcile: {@code input_rows} = rows placed + sum(rows_rejected);
+     * {@code windows_cut} = {@code windows_written} + sum(windows_quarantined);
+     * {@code quarantine_records} = sum(rows_rejected) + sum(rows_with_bad_values) + sum(windows_quarantined).
+     *
+     * @param skipped series (or segments between gaps) that gave no window, by reason
      */
-    public record Counts(long inputRows, long series, long windowsWritten, Map<String, Long> seriesSkipped,
-                         long batches) {
+    public record Counts(long inputRows, Map<String, Long> rowsRejected, Map<String, Long> rowsWithBadValues,
+                         long series, long gaps, Map<String, Long> skipped, long windowsCut, long windowsWritten,
+                         Map<String, Long> windowsQuarantined, long quarantineRecords, long batches) {
+
+        /** Totals of the tasks' stats. */
+        public static Counts of(List<TaskStats> tasks) {
+            Map<String, Long> rowsRejected = new TreeMap<>();
+            Map<String, Long> badValues = new TreeMap<>();
+            Map<String, Long> skipped = new TreeMap<>();
+            Map<String, Long> quarantined = new TreeMap<>();
+            long inputRows = 0;
+            long series = 0;
+            long gaps = 0;
+            long cut = 0;
+            long written = 0;
+            long records = 0;
+            long batches = 0;
+            for (TaskStats task : tasks) {
+                inputRows += task.inputRows();
+                series += task.series();
+                gaps += task.gaps();
+                cut += task.windowsCut();
+                written += task.windowsWritten();
+                records += task.quarantineRecords();
+                batches += task.batches();
+                task.rowsRejected().forEach((k, v) -> rowsRejected.merge(k, v, Long::sum));
+                task.rowsWithBadValues().forEach((k, v) -> badValues.merge(k, v, Long::sum));
+                task.skipped().forEach((k, v) -> skipped.merge(k, v, Long::sum));
+                task.windowsQuarantined().forEach((k, v) -> quarantined.merge(k, v, Long::sum));
+            }
+            return new Counts(inputRows, rowsRejected, badValues, series, gaps, skipped, cut, written, quarantined,
+                    records, batches);
+        }
     }
 
     /**
@@ -73,7 +104,7 @@ public record RunReport(
         Map<String, ExecutorInfo> executors = new TreeMap<>();
         for (TaskStats task : tasks) {
             executors.merge(task.executorId(),
-                    new ExecutorInfo(task.modelLoads(), 1, task.batches(), task.windows(), task.threads(),
+                    new ExecutorInfo(task.modelLoads(), 1, task.batches(), task.windowsWritten(), task.threads(),
                             task.modelNanos() / 1_000_000),
                     (a, b) -> new ExecutorInfo(a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
                             a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),

@@ -1,8 +1,11 @@
 package io.lstmspark.series;
 
-/** Why a series produced no window although it had input rows. */
+/** Why a stretch of input gave no window although it had rows. */
 public enum SkipReason {
-    SERIES_SHORTER_THAN_WINDOW("series_shorter_than_window");
+    /** A whole series has fewer steps than a window. */
+    SERIES_SHORTER_THAN_WINDOW("series_shorter_than_window"),
+    /** A stretch between two gaps ({@code window.max-gap}) has fewer steps than a window. */
+    SEGMENT_SHORTER_THAN_WINDOW("segment_shorter_than_window");
 
     private final String label;
 

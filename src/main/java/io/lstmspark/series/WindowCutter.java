@@ -7,6 +7,9 @@ import java.util.Objects;
  *
  * <p>Holds only the last {@code length} steps of the current series in a ring, so memory does not
  * grow with the series or the partition. Windows are handed to the sink as views over that ring.
+ * A second step at a timestamp already seen is rejected; a step with unusable values keeps its place
+ * but every window containing it is rejected; a gap wider than {@code maxGap} starts a new segment,
+ * as if a new series began.
  */
 public final class WindowCutter {
 
@@ -14,51 +17,93 @@ public final class WindowCutter {
     public interface Sink {
         void window(Window window);
 
-        void seriesSkipped(Object seriesId, long steps, SkipReason reason);
+        /** A window that contains a step whose values cannot be fed; {@code at} is that step's timestamp. */
+        void windowRejected(Window window, RowProblem problem, Object at);
+
+        void rowRejected(Object seriesId, Object timestamp, RowProblem problem);
+
+        void skipped(Object seriesId, long steps, SkipReason reason);
     }
+
+    /** No gap splits segments. */
+    public static final long NO_MAX_GAP = Long.MAX_VALUE;
 
     private final WindowSpec spec;
     private final int features;
+    private final long maxGap;
     private final Sink sink;
     private final double[] values;
     private final Object[] timestamps;
+    private final RowProblem[] problems;
     private final RingView view = new RingView();
 
     private Object currentSeries;
     private boolean inSeries;
-    private long stepsInSeries;
+    private Object lastTimestamp;
+    private long lastTime;
+    private long stepsInSegment;
+    private long windowsInSegment;
     private long windowsInSeries;
+    private long stepsInSeries;
+    private boolean seriesHadGap;
     private int nextSlot;
     private long seriesCount;
+    private long gaps;
 
-    public WindowCutter(WindowSpec spec, int features, Sink sink) {
+    public WindowCutter(WindowSpec spec, int features, long maxGap, Sink sink) {
         if (features < 1) {
             throw new IllegalArgumentException("at least one feature is needed, got " + features);
         }
+        if (maxGap < 0) {
+            throw new IllegalArgumentException("max gap must not be negative, got " + maxGap);
+        }
         this.spec = spec;
         this.features = features;
+        this.maxGap = maxGap;
         this.sink = sink;
         this.values = new double[spec.length() * features];
         this.timestamps = new Object[spec.length()];
+        this.problems = new RowProblem[spec.length()];
+    }
+
+    public WindowCutter(WindowSpec spec, int features, Sink sink) {
+        this(spec, features, NO_MAX_GAP, sink);
     }
 
     /**
      * Adds the next step. {@code stepValues} is copied, so callers may reuse the array.
+     *
+     * @param time         the timestamp as a number, for gap detection (ignored without a max gap)
+     * @param valueProblem why the step's values cannot be fed, or null when they can
      */
-    public void accept(Object seriesId, Object timestamp, double[] stepValues) {
+    public void accept(Object seriesId, Object timestamp, long time, double[] stepValues, RowProblem valueProblem) {
         if (!inSeries || !Objects.equals(seriesId, currentSeries)) {
             finishSeries();
-            currentSeries = seriesId;
-            inSeries = true;
-            seriesCount++;
+            startSeries(seriesId);
+        } else if (Objects.equals(timestamp, lastTimestamp)) {
+            sink.rowRejected(seriesId, timestamp, RowProblem.DUPLICATE_TIMESTAMP);
+            return;
+        } else if (maxGap != NO_MAX_GAP && time - lastTime > maxGap) {
+            finishSegment();
+            seriesHadGap = true;
+            gaps++;
         }
+        lastTimestamp = timestamp;
+        lastTime = time;
         System.arraycopy(stepValues, 0, values, nextSlot * features, features);
         timestamps[nextSlot] = timestamp;
+        problems[nextSlot] = valueProblem;
         nextSlot = (nextSlot + 1) % spec.length();
+        stepsInSegment++;
         stepsInSeries++;
         if (spec.mode() == WindowMode.EXTRACT && completesStridedWindow()) {
             emitWindow();
         }
+    }
+
+    /** Adds the next step, without gap detection. */
+    public void accept(Object seriesId, Object timestamp, double[] stepValues) {
+        accept(seriesId, timestamp, 0, stepValues, null);
     }
 
     /** Ends the input: the last series is completed (and, in forecast mode, its window emitted). */
@@ -71,30 +116,69 @@ public final class WindowCutter {
         return seriesCount;
     }
 
+    /** Gaps wider than the max gap seen so far. */
+    public long gaps() {
+        return gaps;
+    }
+
+    private void startSeries(Object seriesId) {
+        currentSeries = seriesId;
+        inSeries = true;
+        seriesCount++;
+        stepsInSeries = 0;
+        windowsInSeries = 0;
+        seriesHadGap = false;
+        resetSegment();
+    }
+
     private boolean completesStridedWindow() {
-        long beyondFirst = stepsInSeries - spec.length();
+        long beyondFirst = stepsInSegment - spec.length();
         return beyondFirst >= 0 && beyondFirst % spec.stride() == 0;
+    }
+
+    /** Closes the stretch since the last gap; in extract mode a stretch without window is reported. */
+    private void finishSegment() {
+        if (spec.mode() == WindowMode.EXTRACT && windowsInSegment == 0) {
+            sink.skipped(currentSeries, stepsInSegment, SkipReason.SEGMENT_SHORTER_THAN_WINDOW);
+        }
+        resetSegment();
+    }
+
+    private void resetSegment() {
+        stepsInSegment = 0;
+        windowsInSegment = 0;
+        nextSlot = 0;
     }
 
     private void finishSeries() {
         if (!inSeries) {
             return;
         }
-        if (spec.mode() == WindowMode.FORECAST && stepsInSeries >= spec.length()) {
+        if (spec.mode() == WindowMode.FORECAST && stepsInSegment >= spec.length()) {
             emitWindow();
         }
-        if (windowsInSeries == 0) {
-            sink.seriesSkipped(currentSeries, stepsInSeries, SkipReason.SERIES_SHORTER_THAN_WINDOW);
+        if (windowsInSeries == 0 && !seriesHadGap) {
+            sink.skipped(currentSeries, stepsInSeries, SkipReason.SERIES_SHORTER_THAN_WINDOW);
+        } else if (windowsInSeries == 0 && spec.mode() == WindowMode.FORECAST) {
+            sink.skipped(currentSeries, stepsInSegment, SkipReason.SEGMENT_SHORTER_THAN_WINDOW);
+        } else if (spec.mode() == WindowMode.EXTRACT && seriesHadGap && windowsInSegment == 0) {
+            sink.skipped(currentSeries, stepsInSegment, SkipReason.SEGMENT_SHORTER_THAN_WINDOW);
         }
         inSeries = false;
         currentSeries = null;
-        stepsInSeries = 0;
-        windowsInSeries = 0;
-        nextSlot = 0;
+        lastTimestamp = null;
     }
 
     private void emitWindow() {
+        windowsInSegment++;
         windowsInSeries++;
+        for (int step = 0; step < spec.length(); step++) {
+            RowProblem problem = problems[view.slot(step)];
+            if (problem != null) {
+                sink.windowRejected(view, problem, view.timestamp(step));
+                return;
+            }
+        }
         sink.window(view);
     }
 
@@ -125,7 +209,7 @@ public final class WindowCutter {
             return timestamps[slot(step)];
         }
 
-        private int slot(int step) {
+        int slot(int step) {
             int slot = nextSlot + step;
             return slot >= spec.length() ? slot - spec.length() : slot;
         }

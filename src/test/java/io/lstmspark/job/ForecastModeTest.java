@@ -64,7 +64,7 @@ class ForecastModeTest {
         assertEquals(TestData.minute(7), rows.get("s0").getAs("window_start"));
         assertEquals(TestData.minute(11), rows.get("s0").getAs("window_end"));
         assertEquals(TestData.minute(4), rows.get("s1").getAs("window_end"));
-        assertEquals(Map.of("series_shorter_than_window", 1L), report.counts().seriesSkipped());
+        assertEquals(Map.of("series_shorter_than_window", 1L), report.counts().skipped());
         assertMatchesOracle(rows.get("s0"), 0, 7);
         assertMatchesOracle(rows.get("s1"), 1, 0);
     }
@@ -83,7 +83,7 @@ class ForecastModeTest {
     void cutoffBeforeASeriesHasAFullWindowSkipsThatSeries() {
         RunReport report = Jobs.run(null, job("early", "forecast.cutoff=2026-03-01 00:03:00"));
         assertEquals(0, report.counts().windowsWritten());
-        assertEquals(Map.of("series_shorter_than_window", 3L), report.counts().seriesSkipped());
+        assertEquals(Map.of("series_shorter_than_window", 3L), report.counts().skipped());
     }
 
     /** The row's outputs equal the oracle on steps [start, start + LENGTH) of series i. */

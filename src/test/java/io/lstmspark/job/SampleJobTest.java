@@ -105,7 +105,7 @@ class SampleJobTest {
         assertEquals(inputRows, counts.inputRows());
         assertEquals(input.series().size(), counts.series());
         assertEquals(rows.size(), counts.windowsWritten());
-        assertEquals(Map.of("series_shorter_than_window", shortSeries), counts.seriesSkipped());
+        assertEquals(Map.of("series_shorter_than_window", shortSeries), counts.skipped());
         assertTrue(shortSeries > 0, "the sample has series shorter than a window");
         assertEquals((rows.size() + 255) / 256, counts.batches(), 2, "batches of 256, one partial per task");
     }

@@ -24,10 +24,34 @@ class WindowCutterTest {
             firstFeature.add(values);
         }
 
+        final List<String> rejected = new ArrayList<>();
+
         @Override
-        public void seriesSkipped(Object seriesId, long steps, SkipReason reason) {
+        public void windowRejected(Window window, RowProblem problem, Object at) {
+            rejected.add(window.seriesId() + ":" + window.start() + "-" + window.end() + ":" + problem.windowLabel()
+                    + "@" + at);
+        }
+
+        @Override
+        public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
+            rejected.add(seriesId + ":" + timestamp + ":" + problem.label());
+        }
+
+        @Override
+        public void skipped(Object seriesId, long steps, SkipReason reason) {
             skipped.add(seriesId + ":" + steps + ":" + reason.label());
         }
+    }
+
+    /** Steps of one series "a" at the given times; the step at {@code badAt} has a NaN value. */
+    private static Recorder cutTimes(WindowSpec spec, long maxGap, long badAt, long... times) {
+        Recorder recorder = new Recorder();
+        WindowCutter cutter = new WindowCutter(spec, 2, maxGap, recorder);
+        for (long t : times) {
+            cutter.accept("a", t, t, new double[] {t, 0}, t == badAt ? RowProblem.NAN_VALUE : null);
+        }
+        cutter.finish();
+        return recorder;
     }
 
     private static Recorder cut(WindowSpec spec, Object[][] series) {
@@ -95,5 +119,41 @@ class WindowCutterTest {
         }
         cutter.finish();
         assertEquals(3, cutter.seriesCount());
+    }
+
+    @Test
+    void aSecondRowAtTheSameTimestampIsRejectedAndTheFirstKept() {
+        Recorder r = cutTimes(new WindowSpec(WindowMode.EXTRACT, 2, 1), WindowCutter.NO_MAX_GAP, -1, 0, 1, 1, 2);
+        assertEquals(List.of("a:0-1", "a:1-2"), r.windows);
+        assertEquals(List.of("a:1:duplicate_timestamp"), r.rejected);
+    }
+
+    @Test
+    void everyWindowContainingABadStepIsRejectedAndTheOthersKept() {
+        Recorder r = cutTimes(new WindowSpec(WindowMode.EXTRACT, 2, 1), WindowCutter.NO_MAX_GAP, 2, 0, 1, 2, 3, 4);
+        assertEquals(List.of("a:0-1", "a:3-4"), r.windows);
+        assertEquals(List.of("a:1-2:window_has_nan_value@2", "a:2-3:window_has_nan_value@2"), r.rejected);
+    }
+
+    @Test
+    void aGapWiderThanTheMaximumStartsANewSegment() {
+        Recorder r = cutTimes(new WindowSpec(WindowMode.EXTRACT, 2, 1), 5, -1, 0, 1, 2, 20, 21, 40);
+        assertEquals(List.of("a:0-1", "a:1-2", "a:20-21"), r.windows);
+        assertEquals(List.of("a:1:segment_shorter_than_window"), r.skipped);
+    }
+
+    @Test
+    void gapsUpToTheMaximumKeepTheSegment() {
+        Recorder r = cutTimes(new WindowSpec(WindowMode.EXTRACT, 3, 1), 5, -1, 0, 5, 10);
+        assertEquals(List.of("a:0-10"), r.windows);
+    }
+
+    @Test
+    void forecastAfterAGapUsesTheLastSegmentOnly() {
+        Recorder longLast = cutTimes(new WindowSpec(WindowMode.FORECAST, 2, 1), 5, -1, 0, 1, 2, 30, 31);
+        assertEquals(List.of("a:30-31"), longLast.windows);
+        Recorder shortLast = cutTimes(new WindowSpec(WindowMode.FORECAST, 2, 1), 5, -1, 0, 1, 2, 30);
+        assertEquals(List.of(), shortLast.windows);
+        assertEquals(List.of("a:1:segment_shorter_than_window"), shortLast.skipped);
     }
 }

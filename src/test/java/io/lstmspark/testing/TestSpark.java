@@ -10,7 +10,7 @@ public final class TestSpark {
 
     public static synchronized SparkSession session() {
         return SparkSession.builder()
-                .master("local[2]")
+                .master("local[2,2]") // two task slots; a failed task gets one retry, as on a cluster
                 .appName("lstm-spark-tests")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")

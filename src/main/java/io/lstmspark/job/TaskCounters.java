@@ -1,0 +1,28 @@
+package io.lstmspark.job;
+
+import io.lstmspark.output.TaskStats;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One task's running counts, turned into {@link TaskStats} when the task ends. */
+final class TaskCounters {
+    long inputRows;
+    long windowsCut;
+    long windowsWritten;
+    long batches;
+    long modelLoads;
+    long modelNanos;
+    final Map<String, Long> rowsRejected = new HashMap<>();
+    final Map<String, Long> rowsWithBadValues = new HashMap<>();
+    final Map<String, Long> skipped = new HashMap<>();
+    final Map<String, Long> windowsQuarantined = new HashMap<>();
+
+    static void count(Map<String, Long> counts, String reason) {
+        counts.merge(reason, 1L, Long::sum);
+    }
+
+    TaskStats toStats(String executorId, int partition, long series, long gaps, String threads, long taskNanos) {
+        return new TaskStats(executorId, partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
+                windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos);
+    }
+}

@@ -1,0 +1,188 @@
+package io.lstmspark.output;
+
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a run's data, quarantine and report go, written so that a failed run never damages what an
+ * earlier run left.
+ *
+ * <p>Unpartitioned output is written through Spark's commit protocol into a staging directory beside
+ * the target and published by renaming it into place only when everything (data, quarantine, report)
+ * is written. Partitioned output ({@code partition-by} constant columns such as a run date) uses
+ * Spark's dynamic partition overwrite, which replaces only the partitions this run writes, at commit.
+ */
+public final class OutputTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputTarget.class);
+
+    private final SparkSession spark;
+    private final Path target;
+    private final boolean overwrite;
+    private final List<String> partitionBy;
+    private final Map<String, String> constants;
+    private final FileSystem fs;
+    private final Path staging;
+
+    private OutputTarget(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
+                         Map<String, String> constants) {
+        this.spark = spark;
+        this.target = new Path(path);
+        this.overwrite = overwrite;
+        this.partitionBy = List.copyOf(partitionBy);
+        this.constants = Map.copyOf(constants);
+        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+        try {
+            this.fs = target.getFileSystem(hadoopConf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no file system for output.path " + path, e);
+        }
+        this.staging = partitionBy.isEmpty()
+                ? new Path(target.getParent() == null ? new Path(".") : target.getParent(),
+                        "." + target.getName() + ".lstm-spark-staging-" + UUID.randomUUID())
+                : null;
+    }
+
+    /**
+     * Checks, before any task runs, that the run may write where it is asked to.
+     *
+     * @param partitionBy constant columns to partition by (each must be in {@code constants})
+     */
+    public static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
+                                       Map<String, String> constants) {
+        for (String column : partitionBy) {
+            if (!constants.containsKey(column)) {
+                throw new OutputException("output.partition-by names '" + column
+                        + "', which is not one of output.constant-columns " + constants.keySet()
+                        + ": partition by a constant column, e.g. output.constant-columns.run_date = 2026-11-26");
+            }
+        }
+        OutputTarget output = new OutputTarget(spark, path, overwrite, partitionBy, constants);
+        if (!overwrite && output.exists(output.dataLocation(output.target))) {
+            throw new OutputException((partitionBy.isEmpty() ? "output.path " : "output partition ")
+                    + output.dataLocation(output.target) + " already exists and output.mode is error-if-exists: "
+                    + "choose another output.path or set output.mode = overwrite");
+        }
+        return output;
+    }
+
+    /** Writes the windows' rows (plus constant columns). */
+    public void writeWindows(Dataset<Row> windows) {
+        write(withConstants(windows), root());
+    }
+
+    /** Writes quarantine records under {@code _quarantine}, partitioned like the data. */
+    public void writeQuarantine(Dataset<Row> records) {
+        write(withConstants(records), new Path(root(), QuarantineRecords.DIRECTORY));
+    }
+
+    /** Removes quarantine records an earlier run left for this run's partition (this run has none). */
+    public void clearQuarantine() {
+        if (!partitionBy.isEmpty()) {
+            delete(dataLocation(new Path(target, QuarantineRecords.DIRECTORY)));
+        }
+    }
+
+    public Path writeReport(RunReport report) {
+        return report.writeTo(dataLocation(root()).toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Makes the run's output visible at the target, replacing an earlier one. */
+    public void publish() {
+        if (staging == null) {
+            return;
+        }
+        try {
+            Path previous = null;
+            if (fs.exists(target)) {
+                previous = new Path(staging.getParent(), "." + target.getName() + ".lstm-spark-replaced-"
+                        + UUID.randomUUID());
+                rename(target, previous);
+            } else if (target.getParent() != null) {
+                fs.mkdirs(target.getParent());
+            }
+            rename(staging, target);
+            if (previous != null) {
+                fs.delete(previous, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish " + staging + " as " + target, e);
+        }
+    }
+
+    /** Deletes what a failed run staged; the target stays as it was. */
+    public void abandon() {
+        if (staging != null) {
+            delete(staging);
+        }
+    }
+
+    private Path root() {
+        return staging != null ? staging : target;
+    }
+
+    /** The directory holding this run's rows under {@code root}: root itself, or its partition. */
+    private Path dataLocation(Path root) {
+        Path location = root;
+        for (String column : partitionBy) {
+            location = new Path(location, ExternalCatalogUtils.getPartitionPathString(column, constants.get(column)));
+        }
+        return location;
+    }
+
+    private Dataset<Row> withConstants(Dataset<Row> rows) {
+        Dataset<Row> result = rows;
+        for (Map.Entry<String, String> constant : constants.entrySet()) {
+            result = result.withColumn(constant.getKey(), lit(constant.getValue()));
+        }
+        return result;
+    }
+
+    private void write(Dataset<Row> rows, Path path) {
+        if (partitionBy.isEmpty()) {
+            rows.write().mode(SaveMode.ErrorIfExists).parquet(path.toString());
+        } else {
+            rows.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.Append)
+                    .option("partitionOverwriteMode", "dynamic")
+                    .partitionBy(partitionBy.toArray(String[]::new))
+                    .parquet(path.toString());
+        }
+    }
+
+    private boolean exists(Path path) {
+        try {
+            return fs.exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + path, e);
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename " + from + " -> " + to + " failed");
+        }
+    }
+
+    private void delete(Path path) {
+        try {
+            fs.delete(path, true);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", path, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.lstmspark.output;
+
+import io.lstmspark.series.RowProblem;
+import io.lstmspark.series.Window;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Rows and windows the job did not evaluate, with why: written to {@code <output>/_quarantine}.
+ * Keys are kept as text, since a rejected row's values may not even have their column's type.
+ */
+public final class QuarantineRecords {
+
+    public static final String DIRECTORY = "_quarantine";
+    public static final String KIND_ROW = "row";
+    public static final String KIND_WINDOW = "window";
+
+    public static final StructType SCHEMA = new StructType()
+            .add("kind", DataTypes.StringType, false)
+            .add("reason", DataTypes.StringType, false)
+            .add("series_id", DataTypes.StringType, true)
+            .add("timestamp", DataTypes.StringType, true)
+            .add("window_end", DataTypes.StringType, true)
+            .add("detail", DataTypes.StringType, true);
+
+    private QuarantineRecords() {
+    }
+
+    public static Row row(RowProblem problem, Object seriesId, Object timestamp, String detail) {
+        return RowFactory.create(KIND_ROW, problem.label(), text(seriesId), text(timestamp), null, detail);
+    }
+
+    /** A window left out because its step at {@code at} has {@code problem}. */
+    public static Row window(Window window, RowProblem problem, Object at) {
+        return RowFactory.create(KIND_WINDOW, problem.windowLabel(), text(window.seriesId()), text(window.start()),
+                text(window.end()), "step at " + at + ": " + problem.label());
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

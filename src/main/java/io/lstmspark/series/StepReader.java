@@ -1,0 +1,114 @@
+package io.lstmspark.series;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/**
+ * Reads one input row as a step: series id, timestamp, feature values, and what is wrong with it.
+ * The reader is reused for every row of a task (its fields describe the last row read).
+ */
+public final class StepReader {
+
+    /**
+     * Where a row's fields are. Features are consecutive doubles from {@code firstFeature};
+     * {@code rawTimestamp} holds the timestamp as written when it had to be parsed (or -1),
+     * {@code malformedLine} the text of a CSV line Spark could not parse (or -1).
+     */
+    public record Layout(int seriesId, int timestamp, int firstFeature, List<String> featureNames, int rawTimestamp,
+                         int malformedLine, String seriesIdName, String timestampName) implements java.io.Serializable {
+        public Layout {
+            featureNames = List.copyOf(featureNames);
+        }
+    }
+
+    private final Layout layout;
+    private final boolean needsTime;
+    private final double[] values;
+
+    private Object seriesId;
+    private Object timestamp;
+    private long time;
+    private RowProblem problem;
+    private String detail;
+
+    public StepReader(Layout layout, boolean needsTime) {
+        this.layout = layout;
+        this.needsTime = needsTime;
+        this.values = new double[layout.featureNames().size()];
+    }
+
+    /**
+     * Reads the row. Returns false when it cannot take a place in a series ({@link #problem()} says
+     * why); true otherwise, with {@link #problem()} set when its values cannot be fed.
+     */
+    public boolean read(Row row) {
+        problem = null;
+        detail = null;
+        seriesId = row.get(layout.seriesId());
+        timestamp = row.get(layout.timestamp());
+        if (layout.malformedLine() >= 0 && !row.isNullAt(layout.malformedLine())) {
+            return reject(RowProblem.MALFORMED_LINE, "line: " + row.getString(layout.malformedLine()).strip());
+        }
+        if (seriesId == null) {
+            return reject(RowProblem.NULL_SERIES_ID, "series id column '" + layout.seriesIdName() + "' is null");
+        }
+        if (timestamp == null) {
+            if (layout.rawTimestamp() >= 0 && !row.isNullAt(layout.rawTimestamp())) {
+                return reject(RowProblem.UNPARSEABLE_TIMESTAMP, "timestamp column '" + layout.timestampName()
+                        + "' holds '" + row.get(layout.rawTimestamp()) + "', which does not parse");
+            }
+            return reject(RowProblem.NULL_TIMESTAMP, "timestamp column '" + layout.timestampName() + "' is null");
+        }
+        time = needsTime ? TimeAxis.of(timestamp) : 0;
+        for (int f = 0; f < values.length; f++) {
+            int field = layout.firstFeature() + f;
+            RowProblem valueProblem;
+            if (row.isNullAt(field)) {
+                values[f] = Double.NaN;
+                valueProblem = RowProblem.NULL_VALUE;
+            } else {
+                values[f] = row.getDouble(field);
+                valueProblem = RowProblem.ofValue(values[f]);
+            }
+            if (valueProblem != null && problem == null) {
+                problem = valueProblem;
+                detail = "feature '" + layout.featureNames().get(f) + "' is "
+                        + (valueProblem == RowProblem.NULL_VALUE ? "null" : String.valueOf(values[f]));
+            }
+        }
+        return true;
+    }
+
+    private boolean reject(RowProblem rowProblem, String why) {
+        problem = rowProblem;
+        detail = why;
+        return false;
+    }
+
+    public Object seriesId() {
+        return seriesId;
+    }
+
+    public Object timestamp() {
+        return timestamp;
+    }
+
+    public long time() {
+        return time;
+    }
+
+    /** The step's values; valid until the next read. */
+    public double[] values() {
+        return values;
+    }
+
+    /** What is wrong with the last row read, or null. */
+    public RowProblem problem() {
+        return problem;
+    }
+
+    /** The problem in words: the column and value, or the malformed line. */
+    public String detail() {
+        return detail;
+    }
+}
