@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -80,7 +81,8 @@ final class InputSteps {
 
     /**
      * Parquet as it is; CSV with a header and inferred types, read a second time with that schema
-     * plus a column that keeps each line Spark cannot parse, so no line disappears silently.
+     * (features as doubles) plus a column that keeps each line Spark cannot parse, so no line
+     * disappears silently.
      */
     private static Dataset<Row> load(SparkSession spark, JobConfig.Input in) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -94,7 +96,13 @@ final class InputSteps {
             if (!in.format().equals("csv")) {
                 return data;
             }
-            StructType withMalformed = data.schema().add(MALFORMED_LINE, DataTypes.StringType, true);
+            // Features are numeric by definition: one bad value must not turn a whole column into text.
+            StructType withMalformed = new StructType();
+            for (StructField field : data.schema().fields()) {
+                withMalformed = withMalformed.add(field.name(),
+                        in.features().contains(field.name()) ? DataTypes.DoubleType : field.dataType(), true);
+            }
+            withMalformed = withMalformed.add(MALFORMED_LINE, DataTypes.StringType, true);
             options.remove("inferSchema");
             options.put("mode", "PERMISSIVE");
             options.put("columnNameOfCorruptRecord", MALFORMED_LINE);

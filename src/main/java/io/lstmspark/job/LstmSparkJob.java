@@ -106,6 +106,7 @@ public final class LstmSparkJob {
                 Arrays.toString(call.inputWindowShape()), config.outputs());
 
         Dataset<Row> sorted = sortedSteps(input);
+        boolean published = false;
         try {
             long t2 = System.nanoTime();
             StructType schema = OutputSchema.of(input.seriesIdType(), input.timestampType(), call.outputs());
@@ -126,6 +127,7 @@ public final class LstmSparkJob {
             RunReport report = report(started, source, fingerprint, call, counts, tasks);
             target.writeReport(report);
             target.publish();
+            published = true;
             LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
                     counts.windowsWritten(), counts.series(), config.output().path(),
                     counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
@@ -133,9 +135,11 @@ public final class LstmSparkJob {
                     counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),
                     QuarantineRecords.DIRECTORY);
             return report;
-        } catch (RuntimeException e) {
-            target.abandon();
-            throw e;
+        } finally {
+            // Spark's failures arrive as undeclared checked exceptions: clean up whatever was thrown.
+            if (!published) {
+                target.abandon();
+            }
         }
     }
 

@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> arguments = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         try {
             JobConfig config = config();
             SparkSession spark = session();
@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
                 spark.stop();
             }
             return 0;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's failures are checked SparkExceptions that Scala lets through undeclared.
             Optional<RuntimeException> userError = UserError.find(e);
             if (userError.isEmpty()) {
                 throw e;
