@@ -7,6 +7,7 @@ import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelFingerprint;
+import io.lstmspark.model.ModelFormat;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
@@ -85,6 +86,7 @@ public final class LstmSparkJob {
 
         long t1 = System.nanoTime();
         ModelSource source = new ModelSource(config.model().path(), config.model().tags());
+        ModelFormat format = source.format();
         String fingerprint = ModelFingerprint.of(source.localPath());
         SessionThreads threads = sessionThreads();
         ModelRequest request = modelRequest(source);
@@ -124,7 +126,7 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, source, fingerprint, call, counts, tasks);
+            RunReport report = report(started, source, format, fingerprint, call, counts, tasks);
             target.writeReport(report);
             target.publish();
             published = true;
@@ -235,14 +237,14 @@ public final class LstmSparkJob {
                 outputs);
     }
 
-    private RunReport report(Instant started, ModelSource source, String fingerprint, ModelCall call,
+    private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,
                              RunReport.Counts counts, List<TaskStats> tasks) {
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
                 .toList();
         return new RunReport("succeeded", started.toString(), Instant.now().toString(), config.rendered(),
-                new RunReport.ModelInfo(source.path(), source.format().name().toLowerCase(), fingerprint,
+                new RunReport.ModelInfo(source.path(), format.name().toLowerCase(), fingerprint,
                         config.model().signature(), call.inputTensor(), call.inputWindowShape(), outputs),
                 counts,
                 new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), 1),

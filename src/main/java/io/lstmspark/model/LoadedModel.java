@@ -27,6 +27,8 @@ import org.tensorflow.proto.SavedModel;
  */
 public final class LoadedModel implements AutoCloseable {
 
+    private static final java.util.Set<String> VARIABLE_OPS = java.util.Set.of("VarHandleOp", "VariableV2", "Variable");
+
     private final ModelSource source;
     private final SavedModelBundle bundle;
     private final Graph graph;
@@ -50,11 +52,13 @@ public final class LoadedModel implements AutoCloseable {
 
     private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
         Path dir = source.localPath();
-        List<List<String>> tagSets = tagSets(dir);
-        if (tagSets.stream().noneMatch(set -> set.containsAll(source.tags()) && source.tags().containsAll(set))) {
-            throw new ModelException("SavedModel " + dir + " has no meta graph tagged " + source.tags()
-                    + "; it has " + tagSets + ": set model.tags to one of these");
-        }
+        SavedModel savedModel = readSavedModelProto(dir);
+        MetaGraphDef metaGraph = savedModel.getMetaGraphsList().stream()
+                .filter(m -> sameTags(m.getMetaInfoDef().getTagsList(), source.tags()))
+                .findFirst()
+                .orElseThrow(() -> new ModelException("SavedModel " + dir + " has no meta graph tagged " + source.tags()
+                        + "; it has " + tagSets(savedModel) + ": set model.tags to one of these"));
+        checkVariablesPresent(dir, metaGraph);
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(dir.toString())
@@ -91,9 +95,27 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    /** The tag sets of the meta graphs a SavedModel holds, read from saved_model.pb. */
-    static List<List<String>> tagSets(Path savedModelDir) {
-        SavedModel savedModel = readSavedModelProto(savedModelDir);
+    private static boolean sameTags(List<String> a, List<String> b) {
+        return a.containsAll(b) && b.containsAll(a);
+    }
+
+    /**
+     * TensorFlow loads a SavedModel whose checkpoint is missing without complaint and fails only when a
+     * variable is read; say so at load time instead.
+     */
+    private static void checkVariablesPresent(Path dir, MetaGraphDef metaGraph) {
+        long variables = metaGraph.getGraphDef().getNodeList().stream()
+                .filter(node -> VARIABLE_OPS.contains(node.getOp()))
+                .count();
+        if (variables > 0 && !Files.isRegularFile(dir.resolve("variables").resolve("variables.index"))) {
+            throw new ModelException("SavedModel " + dir + " has " + variables + " variables but no "
+                    + "variables/variables.index: its variables folder is missing or incomplete; copy the whole "
+                    + "SavedModel directory");
+        }
+    }
+
+    /** The tag sets of the meta graphs a SavedModel holds. */
+    static List<List<String>> tagSets(SavedModel savedModel) {
         return savedModel.getMetaGraphsList().stream()
                 .map(MetaGraphDef::getMetaInfoDef)
                 .map(info -> List.copyOf(info.getTagsList()))
