@@ -43,7 +43,7 @@ public record JobConfig(
     }
 
     public record Model(String path, List<String> tags, String signature, Optional<String> input,
-                        int intraOpThreads, int interOpThreads) {
+                        int intraOpThreads, int interOpThreads, List<String> allowOps) {
     }
 
     public enum OutputMode { ERROR_IF_EXISTS, OVERWRITE }

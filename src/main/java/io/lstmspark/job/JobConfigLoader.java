@@ -156,7 +156,8 @@ public final class JobConfigLoader {
                     required(c, "model.signature"),
                     optional(c, "model.input"),
                     atLeast(c, "model.intra-op-threads", 0),
-                    c.getInt("model.inter-op-threads"));
+                    c.getInt("model.inter-op-threads"),
+                    c.getStringList("model.allow-ops"));
             Map<String, String> outputs = stringMap(c, "outputs");
             if (outputs.isEmpty()) {
                 throw new ConfigException("outputs is empty: name at least one output column, e.g. "

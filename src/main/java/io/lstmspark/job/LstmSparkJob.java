@@ -10,6 +10,7 @@ import io.lstmspark.model.ModelFingerprint;
 import io.lstmspark.model.ModelFormat;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelRequest;
+import io.lstmspark.model.ModelSafety;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
@@ -87,6 +88,9 @@ public final class LstmSparkJob {
         long t1 = System.nanoTime();
         ModelSource source = new ModelSource(config.model().path(), config.model().tags());
         ModelFormat format = source.format();
+        for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps())) {
+            LOG.warn("Model {} runs {}, allowed by model.allow-ops", source.path(), allowed);
+        }
         String fingerprint = ModelFingerprint.of(source.localPath());
         SessionThreads threads = sessionThreads();
         ModelRequest request = modelRequest(source);

@@ -52,13 +52,7 @@ public final class LoadedModel implements AutoCloseable {
 
     private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
         Path dir = source.localPath();
-        SavedModel savedModel = readSavedModelProto(dir);
-        MetaGraphDef metaGraph = savedModel.getMetaGraphsList().stream()
-                .filter(m -> sameTags(m.getMetaInfoDef().getTagsList(), source.tags()))
-                .findFirst()
-                .orElseThrow(() -> new ModelException("SavedModel " + dir + " has no meta graph tagged " + source.tags()
-                        + "; it has " + tagSets(savedModel) + ": set model.tags to one of these"));
-        checkVariablesPresent(dir, metaGraph);
+        checkVariablesPresent(dir, metaGraph(source));
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(dir.toString())
@@ -93,6 +87,16 @@ public final class LoadedModel implements AutoCloseable {
             graph.close();
             throw new ModelException("cannot import frozen GraphDef " + file + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** The meta graph a SavedModel holds under the source's tags, read from saved_model.pb. */
+    static MetaGraphDef metaGraph(ModelSource source) {
+        SavedModel savedModel = readSavedModelProto(source.localPath());
+        return savedModel.getMetaGraphsList().stream()
+                .filter(m -> sameTags(m.getMetaInfoDef().getTagsList(), source.tags()))
+                .findFirst()
+                .orElseThrow(() -> new ModelException("SavedModel " + source.path() + " has no meta graph tagged "
+                        + source.tags() + "; it has " + tagSets(savedModel) + ": set model.tags to one of these"));
     }
 
     private static boolean sameTags(List<String> a, List<String> b) {

@@ -81,4 +81,12 @@ class RunCommandTest {
         assertOneLineError(run("run", "conf/sample.conf", "window.length=12", "output.path=" + dir.resolve("out")),
                 "sample-data/model", "24", "window.length");
     }
+
+    @Test
+    void modelThatWritesFilesIsRefusedBeforeLoading() {
+        Path model = TestModels.writesFile(dir);
+        assertOneLineError(run("run", "conf/sample.conf", "model.path=" + model, "output.path=" + dir.resolve("out")),
+                "WriteFile", "model.allow-ops");
+        assertEquals(false, java.nio.file.Files.exists(dir.resolve("leak")), "the op never ran");
+    }
 }

@@ -2,7 +2,19 @@ package io.lstmspark.testing;
 
 import io.lstmspark.tools.LstmWeights;
 import io.lstmspark.tools.SampleModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 
 /** Small sample-style models built for a test in its own directory, with their .npy weights. */
 public final class TestModels {
@@ -16,6 +28,24 @@ public final class TestModels {
         Path model = dir.resolve("model");
         SampleModel.exportSavedModel(weights, length, model);
         weights.writeNpy(dir.resolve("weights"));
+        return model;
+    }
+
+    /** A model whose output waits on a WriteFile into the test's directory, in the top-level graph. */
+    public static Path writesFile(Path dir) {
+        Path model = dir.resolve("writes-file");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
+            org.tensorflow.op.Op write = tf.withName("exfiltrate").io.writeFile(tf.constant(dir.resolve("leak").toString()),
+                    tf.constant("data"));
+            Operand<TFloat32> y = tf.withControlDependencies(List.of(write)).withName("y").identity(x);
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder().input("x", x).output("y", y).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return model;
     }
 }
