@@ -53,6 +53,8 @@ public final class LstmSparkJob {
     public static final String FAIL_FIRST_ATTEMPT_CONF = "spark.lstmspark.test.failFirstAttemptOfPartition";
 
     private static final Logger LOG = LoggerFactory.getLogger(LstmSparkJob.class);
+    /** TensorFlow's inter-op setting for "run every op in the thread that called Session.run". */
+    private static final int CALLER_THREAD = -1;
 
     private final SparkSession spark;
     private final JobConfig config;
@@ -227,10 +229,16 @@ public final class LstmSparkJob {
                 + " has no measurable gaps");
     }
 
+    /**
+     * One shared session serves all tasks of an executor. Ops run in the calling task's thread
+     * (inter-op -1): a shared inter-op pool of one thread would serialise concurrent tasks, a larger
+     * one would oversubscribe the cores the tasks already hold. Each op may use spark.task.cpus
+     * threads; TensorFlow runs single-threaded ops inline.
+     */
     private SessionThreads sessionThreads() {
         int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         int intra = config.model().intraOpThreads() > 0 ? config.model().intraOpThreads() : taskCpus;
-        int inter = config.model().interOpThreads() != 0 ? config.model().interOpThreads() : taskCpus;
+        int inter = config.model().interOpThreads() != 0 ? config.model().interOpThreads() : CALLER_THREAD;
         return new SessionThreads(intra, inter);
     }
 

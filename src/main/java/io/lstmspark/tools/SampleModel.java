@@ -95,12 +95,15 @@ public final class SampleModel {
         Operand<TInt32> batch = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
         Operand<TFloat32> h = tf.withName("zero_state").zeros(tf.stack(List.of(batch, tf.constant(units))), TFloat32.class);
         Operand<TFloat32> c = h;
-        List<Output<TFloat32>> steps = tf.unstack(input, (long) length, Unstack.axis(1L)).output();
+        // x W + b for every step in one matmul; the recurrence then adds h U step by step.
+        Operand<TFloat32> projected = tf.reshape(
+                tf.math.add(tf.linalg.matMul(tf.reshape(input, tf.constant(new int[] {-1, features})), kernel), bias),
+                tf.constant(new int[] {-1, length, 4 * units}));
+        List<Output<TFloat32>> steps = tf.unstack(projected, (long) length, Unstack.axis(1L)).output();
         List<Operand<TFloat32>> hiddenStates = new ArrayList<>();
         for (int t = 0; t < length; t++) {
             Ops step = lstm.withSubScope("step_" + t);
-            Operand<TFloat32> z = step.math.add(step.math.add(step.linalg.matMul(steps.get(t), kernel),
-                    step.linalg.matMul(h, recurrent)), bias);
+            Operand<TFloat32> z = step.math.add(steps.get(t), step.linalg.matMul(h, recurrent));
             Split<TFloat32> gates = step.split(step.constant(1), z, 4L);
             Operand<TFloat32> i = step.math.sigmoid(gates.output().get(0));
             Operand<TFloat32> f = step.math.sigmoid(gates.output().get(1));
