@@ -2,9 +2,10 @@ package io.lstmspark.arrow;
 
 import io.lstmspark.model.ElementType;
 import io.lstmspark.series.Window;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -14,7 +15,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 
@@ -56,6 +56,10 @@ public final class WindowBatch implements AutoCloseable {
             this.values = steps.getDataVector();
             windows.setInitialCapacity(capacity);
             windows.allocateNew();
+            // Windows, steps and values are never null: mark every slot valid once, not per value.
+            markAllValid(windows, capacity);
+            markAllValid(steps, capacity * length);
+            markAllValid(values, capacity * length * features);
         } catch (RuntimeException e) {
             windows.close();
             throw e;
@@ -88,27 +92,18 @@ public final class WindowBatch implements AutoCloseable {
             throw new IllegalArgumentException("window is [" + window.length() + ", " + window.features()
                     + "], batch holds [" + length + ", " + features + "]");
         }
-        int firstStep = size * length;
-        int firstValue = firstStep * features;
-        if (type == ElementType.FLOAT32) {
-            Float4Vector floats = (Float4Vector) values;
-            for (int s = 0; s < length; s++) {
-                for (int f = 0; f < features; f++) {
-                    floats.set(firstValue + s * features + f, (float) window.value(s, f));
-                }
-            }
-        } else {
-            Float8Vector doubles = (Float8Vector) values;
-            for (int s = 0; s < length; s++) {
-                for (int f = 0; f < features; f++) {
-                    doubles.set(firstValue + s * features + f, window.value(s, f));
-                }
-            }
-        }
+        ArrowBuf data = values.getDataBuffer();
+        long offset = (long) size * length * features * type.bytes();
         for (int s = 0; s < length; s++) {
-            steps.setNotNull(firstStep + s);
+            for (int f = 0; f < features; f++) {
+                if (type == ElementType.FLOAT32) {
+                    data.setFloat(offset, (float) window.value(s, f));
+                } else {
+                    data.setDouble(offset, window.value(s, f));
+                }
+                offset += type.bytes();
+            }
         }
-        windows.setNotNull(size);
         seriesIds[size] = window.seriesId();
         starts[size] = window.start();
         ends[size] = window.end();
@@ -143,6 +138,10 @@ public final class WindowBatch implements AutoCloseable {
         return ends[checkIndex(index)];
     }
 
+    private static void markAllValid(FieldVector vector, int slots) {
+        vector.getValidityBuffer().setOne(0, BitVectorHelper.getValidityBufferSize(slots));
+    }
+
     /** Value {@code feature} of step {@code step} of window {@code index}, read back from Arrow. */
     public double value(int index, int step, int feature) {
         int at = (checkIndex(index) * length + step) * features + feature;
@@ -164,14 +163,13 @@ public final class WindowBatch implements AutoCloseable {
         }
         windows.setValueCount(size);
         long bytes = (long) size * bytesPerWindow(type, length, features);
-        ByteBuffer source = values.getDataBuffer().nioBuffer(0, Math.toIntExact(bytes));
         long[] dims = new long[windowShape.length + 1];
         dims[0] = size;
         System.arraycopy(windowShape, 0, dims, 1, windowShape.length);
         Shape shape = Shape.of(dims);
         Tensor tensor = type == ElementType.FLOAT32 ? TFloat32.tensorOf(shape) : TFloat64.tensorOf(shape);
         try {
-            DataBuffers.of(source).copyTo(tensor.asRawTensor().data(), bytes);
+            NativeMemoryView.of(values.getDataBuffer().memoryAddress(), bytes).copyTo(tensor.asRawTensor().data(), bytes);
             return tensor;
         } catch (RuntimeException e) {
             tensor.close();

@@ -78,13 +78,6 @@ public final class LstmSparkJob {
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
                 config.output().constantColumns());
-        if (input.steps().isEmpty()) {
-            if (in.onBad() == JobConfig.BadInput.FAIL) {
-                throw new InputDataException("input.path " + in.path() + " has no rows: check the path and the "
-                        + "upstream job, or set input.on-bad = quarantine to write an empty result");
-            }
-            LOG.warn("Input {} has no rows", in.path());
-        }
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -121,6 +114,14 @@ public final class LstmSparkJob {
             List<TaskStats> tasks = runPass(sorted, plan, schema, target::writeWindows);
             lap("read_window_infer_write", t2);
             RunReport.Counts counts = RunReport.Counts.of(tasks);
+            // Known only now, without a pass of its own; nothing has been published yet.
+            if (counts.inputRows() == 0) {
+                if (in.onBad() == JobConfig.BadInput.FAIL) {
+                    throw new InputDataException("input.path " + in.path() + " has no rows: check the path and the "
+                            + "upstream job, or set input.on-bad = quarantine to write an empty result");
+                }
+                LOG.warn("Input {} has no rows", in.path());
+            }
 
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {

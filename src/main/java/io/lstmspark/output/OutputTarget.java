@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -153,11 +154,18 @@ public final class OutputTarget {
         return result;
     }
 
+    /**
+     * Model outputs are high-entropy floats: Parquet's dictionary encoding only costs time on them
+     * before falling back to plain. It stays on for the series id, which repeats.
+     */
     private void write(Dataset<Row> rows, Path path) {
+        DataFrameWriter<Row> writer = rows.write()
+                .option("parquet.enable.dictionary", "false")
+                .option("parquet.enable.dictionary#" + OutputSchema.SERIES_ID, "true");
         if (partitionBy.isEmpty()) {
-            rows.write().mode(SaveMode.ErrorIfExists).parquet(path.toString());
+            writer.mode(SaveMode.ErrorIfExists).parquet(path.toString());
         } else {
-            rows.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.Append)
+            writer.mode(overwrite ? SaveMode.Overwrite : SaveMode.Append)
                     .option("partitionOverwriteMode", "dynamic")
                     .partitionBy(partitionBy.toArray(String[]::new))
                     .parquet(path.toString());

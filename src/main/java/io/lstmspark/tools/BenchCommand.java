@@ -1,0 +1,243 @@
+package io.lstmspark.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCall;
+import io.lstmspark.model.ModelCallResolver;
+import io.lstmspark.model.ModelRequest;
+import io.lstmspark.model.ModelSource;
+import io.lstmspark.model.SessionThreads;
+import io.lstmspark.model.TensorRef;
+import io.lstmspark.output.RunReport;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: measures, on this machine and in one run, TensorFlow alone against the whole job,
+ * and prints one table (optionally appended to a Markdown file).
+ *
+ * <ul>
+ *   <li>(a) the model's session run on pre-built input tensors, batch 256, one stream per core;
+ *   <li>(b) the job, input Parquet to output Parquet, forecast and hidden state;
+ *   <li>(c) the same job writing the per-step output sequence too;
+ *   <li>(d) one session run per window (batch 1), one stream per core;
+ *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows.
+ * </ul>
+ * Jobs run in fresh JVMs, each after a warm-up job, so that their memory figures are their own.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks TensorFlow alone against the whole job (T=48, F=8, H=64 by default).")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final int LENGTH = 48;
+    private static final int FEATURES = 8;
+    private static final int UNITS = 64;
+    private static final int BATCH = 256;
+
+    @Option(names = "--windows", defaultValue = "100000", description = "Windows per job (default: ${DEFAULT-VALUE}).")
+    long windows;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")
+    int threads;
+
+    @Option(names = "--work-dir", defaultValue = "target/bench", description = "Data and outputs (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--skip-scale", description = "Skip the 10x run of (e).")
+    boolean skipScale;
+
+    @Option(names = "--record", description = "Append the table, with date and command, to this Markdown file.")
+    Optional<Path> record;
+
+    @Override
+    public Integer call() throws Exception {
+        int slots = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        Files.createDirectories(workDir);
+        Path model = workDir.resolve("model-" + LENGTH + "x" + FEATURES + "x" + UNITS);
+        if (!Files.isDirectory(model)) {
+            SampleModel.exportSavedModel(LstmWeights.random(FEATURES, UNITS, 48), LENGTH, model);
+        }
+        Path input;
+        Path warmupInput;
+        Path scaledInput = null;
+        SparkSession spark = SparkSession.builder().master("local[" + slots + "]").appName("lstm-spark bench data")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            input = BenchData.write(spark, workDir, windows, LENGTH, FEATURES);
+            warmupInput = BenchData.write(spark, workDir, Math.max(20_000, windows / 5), LENGTH, FEATURES);
+            if (!skipScale) {
+                scaledInput = BenchData.write(spark, workDir, windows * 10, LENGTH, FEATURES);
+            }
+        } finally {
+            spark.stop();
+        }
+
+        Map<String, String> outputs = Map.of("forecast", SampleModel.FORECAST, "hidden_state", SampleModel.HIDDEN_STATE);
+        double tfOnly;
+        double batchOne;
+        try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
+                new SessionThreads(1, -1))) {
+            ModelCall call = ModelCallResolver.resolve(loaded, request(model, outputs), LENGTH, FEATURES);
+            tfOnly = sessionRuns(loaded, call, slots, BATCH, windows);
+            batchOne = sessionRuns(loaded, call, slots, 1, Math.min(windows, 5000));
+        }
+
+        JsonNode jobB = job(slots, input, warmupInput, model, outputs, "b");
+        Map<String, String> withSequence = new LinkedHashMap<>(outputs);
+        withSequence.put("output_sequence", SampleModel.OUTPUT_SEQUENCE);
+        JsonNode jobC = job(slots, input, warmupInput, model, withSequence, "c");
+        JsonNode scaled = skipScale ? null : job(slots, scaledInput, warmupInput, model, outputs, "e");
+
+        String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled);
+        System.out.println(table);
+        if (record.isPresent()) {
+            String entry = "\n## " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
+                    + (threads > 0 ? " --threads " + threads : "") + (skipScale ? " --skip-scale" : "") + "`\n\n"
+                    + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                    + System.getProperty("java.version") + ".\n\n" + table + "\n";
+            Files.writeString(record.get(), entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        return 0;
+    }
+
+    private static ModelRequest request(Path model, Map<String, String> outputs) {
+        Map<String, TensorRef> refs = new LinkedHashMap<>();
+        outputs.forEach((column, ref) -> refs.put(column, TensorRef.parse(ref)));
+        return new ModelRequest(new ModelSource(model.toString(), List.of("serve")), "serving_default",
+                Optional.empty(), refs);
+    }
+
+    /** Windows per second of {@code streams} threads running the call on one shared session. */
+    private static double sessionRuns(LoadedModel model, ModelCall call, int streams, int batch, long total)
+            throws Exception {
+        long runsPerStream = Math.max(1, total / batch / streams);
+        Callable<Long> stream = () -> {
+            try (Tensor input = TFloat32.tensorOf(Shape.of(batch, LENGTH, FEATURES))) {
+                for (long r = 0; r < runsPerStream; r++) {
+                    Session.Runner runner = model.session().runner().feed(call.inputTensor(), input);
+                    call.outputs().forEach(o -> runner.fetch(o.tensorName()));
+                    try (Result result = runner.run()) {
+                        result.size();
+                    }
+                }
+                return runsPerStream * batch;
+            }
+        };
+        stream.call();
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            long started = System.nanoTime();
+            List<Future<Long>> done = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                done.add(pool.submit(stream));
+            }
+            long windows = 0;
+            for (Future<Long> f : done) {
+                windows += f.get();
+            }
+            return windows / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs one job in a fresh JVM (this JVM's options and classpath) and reads its result line. */
+    private JsonNode job(int slots, Path input, Path warmupInput, Path model, Map<String, String> outputs, String name)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.lstmspark.job.Main");
+        command.add("bench-job");
+        command.add("--master=local[" + slots + "]");
+        command.add("--warmup-input=" + warmupInput);
+        command.addAll(List.of("input.path=" + input, "input.series-id=series", "input.timestamp=ts",
+                "input.features=" + String.join(",", BenchData.features(FEATURES)), "model.path=" + model,
+                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
+                "batch.size=" + BATCH, "input.partitions=" + slots * 4));
+        outputs.forEach((column, ref) -> command.add("outputs." + column + "=" + ref));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("benchmark job (" + name + ") failed; its log is above");
+        }
+        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("benchmark job (" + name + ") printed no result"));
+        return RunReport.mapper().readTree(last);
+    }
+
+    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e) {
+        double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
+        double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "T=%d, F=%d, H=%d, %,d windows, %d task slots, batch %d%n%n",
+                LENGTH, FEATURES, UNITS, windows, slots, BATCH));
+        t.append("| measure | result | target |\n|---|---|---|\n");
+        row(t, "(a) TensorFlow alone, batch 256", rate(a), "");
+        row(t, "(b) job, Parquet to Parquet, forecast + hidden state", rate(rateB) + ", b/a = " + ratio(rateB / a),
+                "b/a >= 0.8 " + verdict(rateB / a >= 0.8));
+        row(t, "(c) job with the per-step output sequence", rate(rateC) + ", "
+                + String.format(Locale.ROOT, "%.0f", c.get("output_bytes").asDouble() / c.get("windows").asDouble())
+                + " output bytes/window (b: " + String.format(Locale.ROOT, "%.0f",
+                b.get("output_bytes").asDouble() / b.get("windows").asDouble()) + ")", "");
+        row(t, "(d) TensorFlow alone, batch 1", rate(d) + ", a/d = " + ratio(a / d), "a/d >= 20 " + verdict(a / d >= 20));
+        row(t, "(e) job (b): peak heap, peak RSS, time", memory(b), "");
+        if (e != null) {
+            double heap = e.get("peak_heap_bytes").asDouble() / b.get("peak_heap_bytes").asDouble();
+            double rss = e.get("peak_rss_bytes").asDouble() / b.get("peak_rss_bytes").asDouble();
+            double time = e.get("seconds").asDouble() / b.get("seconds").asDouble();
+            row(t, "(e) job (b) on 10x windows", memory(e) + "; x" + ratio(heap) + " heap, x" + ratio(rss)
+                    + " RSS, x" + ratio(time) + " time", "heap, RSS <= x1.2, time <= x12 "
+                    + verdict(heap <= 1.2 && rss <= 1.2 && time <= 12));
+        }
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String measure, String result, String target) {
+        t.append("| ").append(measure).append(" | ").append(result).append(" | ").append(target).append(" |\n");
+    }
+
+    private static String rate(double windowsPerSecond) {
+        return String.format(Locale.ROOT, "%,.0f windows/s", windowsPerSecond);
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String memory(JsonNode job) {
+        return String.format(Locale.ROOT, "%.0f MB heap, %.0f MB RSS, %.1f s",
+                job.get("peak_heap_bytes").asDouble() / 1e6, job.get("peak_rss_bytes").asDouble() / 1e6,
+                job.get("seconds").asDouble());
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "(met)" : "(missed)";
+    }
+}

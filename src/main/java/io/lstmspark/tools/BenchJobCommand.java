@@ -1,0 +1,108 @@
+package io.lstmspark.tools;
+
+import io.lstmspark.job.JobConfig;
+import io.lstmspark.job.JobConfigLoader;
+import io.lstmspark.job.LstmSparkJob;
+import io.lstmspark.output.RunReport;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bench-job}: one measured job in a JVM of its own, for {@code bench}. Runs a warm-up job
+ * first, then the measured one, and prints one JSON line: wall time, windows, output bytes, peak heap
+ * and peak resident memory of the measured run.
+ */
+@Command(name = "bench-job", hidden = true, description = "Runs one measured job (used by bench).")
+public final class BenchJobCommand implements Callable<Integer> {
+
+    @Option(names = "--master", defaultValue = "local[*]")
+    String master;
+
+    @Option(names = "--warmup-input", required = true)
+    String warmupInput;
+
+    @Parameters(description = "Job configuration as key=value.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        SparkSession spark = SparkSession.builder().master(master).appName("lstm-spark bench")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            List<String> warmup = new ArrayList<>(overrides);
+            warmup.add("input.path=" + warmupInput);
+            warmup.add("output.path=" + config(overrides).output().path() + "-warmup");
+            LstmSparkJob.run(spark, config(warmup));
+
+            Runtime.getRuntime().gc();
+            heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+            boolean rssReset = resetPeakRss();
+            long started = System.nanoTime();
+            JobConfig measured = config(overrides);
+            RunReport report = LstmSparkJob.run(spark, measured);
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("seconds", seconds);
+            result.put("windows", report.counts().windowsWritten());
+            result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
+            result.put("peak_heap_bytes", heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+            result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
+            result.put("peak_rss_reset", rssReset);
+            System.out.println(RunReport.mapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(result));
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    private static JobConfig config(List<String> overrides) {
+        return JobConfigLoader.load(Optional.empty(), overrides);
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+    }
+
+    /** Linux resets the peak resident set (VmHWM) when 5 is written to clear_refs. */
+    private static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** A "Name:   123 kB" line of /proc/self/status, in bytes; -1 where there is no /proc. */
+    static long procStatusBytes(String name) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith(name + ":")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long parquetBytes(Path output) throws IOException {
+        try (Stream<Path> files = Files.walk(output)) {
+            return files.filter(f -> f.toString().endsWith(".parquet")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks TensorFlow alone against the whole job on this machine and prints one table.
+#
+#   submit/bench.sh                          # 100,000 windows, T=48, F=8, H=64, all cores
+#   submit/bench.sh --windows 20000 --skip-scale
+#   submit/bench.sh --record BENCHMARKS.md   # also append the table, dated, to BENCHMARKS.md
+#
+# Jobs run in fresh JVMs with this script's JVM options (JAVA_OPTS adds to them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec ./submit/run-local.sh --command bench "$@"
