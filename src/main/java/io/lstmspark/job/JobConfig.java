@@ -1,5 +1,6 @@
 package io.lstmspark.job;
 
+import io.lstmspark.output.StreamRows;
 import io.lstmspark.series.WindowMode;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ public record JobConfig(
         Input input,
         WindowMode mode,
         Window window,
+        StreamRows.Layout streamLayout,
         Optional<String> forecastCutoff,
         Model model,
         Map<String, String> outputs,
@@ -43,7 +45,8 @@ public record JobConfig(
     }
 
     public record Model(String path, List<String> tags, String signature, Optional<String> input,
-                        int intraOpThreads, int interOpThreads, List<String> allowOps) {
+                        int intraOpThreads, int interOpThreads, List<String> allowOps, List<String> stateInputs,
+                        List<String> stateOutputs) {
     }
 
     public enum OutputMode { ERROR_IF_EXISTS, OVERWRITE }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.lstmspark.output.StreamRows;
 import io.lstmspark.series.WindowMode;
 import java.io.File;
 import java.util.ArrayList;
@@ -146,7 +147,9 @@ public final class JobConfigLoader {
                     stringMap(c, "input.options"),
                     optional(c, "input.timestamp-format"),
                     JobConfig.BadInput.valueOf(oneOf(c, "input.on-bad", "fail", "quarantine").toUpperCase(Locale.ROOT)));
-            WindowMode mode = WindowMode.valueOf(oneOf(c, "mode", "extract", "forecast").toUpperCase(Locale.ROOT));
+            WindowMode mode = WindowMode.valueOf(oneOf(c, "mode", "extract", "forecast", "stream").toUpperCase(Locale.ROOT));
+            StreamRows.Layout streamLayout = StreamRows.Layout.valueOf(
+                    oneOf(c, "stream.layout", "chunk", "step").toUpperCase(Locale.ROOT));
             OptionalInt length = c.getIsNull("window.length") ? OptionalInt.empty()
                     : OptionalInt.of(atLeast(c, "window.length", 1));
             JobConfig.Window window = new JobConfig.Window(length, atLeast(c, "window.stride", 1), gap(c, "window.max-gap"));
@@ -157,7 +160,14 @@ public final class JobConfigLoader {
                     optional(c, "model.input"),
                     atLeast(c, "model.intra-op-threads", 0),
                     c.getInt("model.inter-op-threads"),
-                    c.getStringList("model.allow-ops"));
+                    c.getStringList("model.allow-ops"),
+                    c.getStringList("model.state-inputs"),
+                    c.getStringList("model.state-outputs"));
+            if (model.stateInputs().size() != model.stateOutputs().size()) {
+                throw new ConfigException("model.state-inputs lists " + model.stateInputs().size()
+                        + " tensors and model.state-outputs " + model.stateOutputs().size()
+                        + ": pair each initial-state input with the output that continues it");
+            }
             Map<String, String> outputs = stringMap(c, "outputs");
             if (outputs.isEmpty()) {
                 throw new ConfigException("outputs is empty: name at least one output column, e.g. "
@@ -169,10 +179,11 @@ public final class JobConfigLoader {
                     c.getStringList("output.partition-by"), stringMap(c, "output.constant-columns"));
             Map<String, Object> rendered = c.root().withOnlyKey("input")
                     .withFallback(c.root().withOnlyKey("mode")).withFallback(c.root().withOnlyKey("window"))
+                    .withFallback(c.root().withOnlyKey("stream"))
                     .withFallback(c.root().withOnlyKey("forecast")).withFallback(c.root().withOnlyKey("model"))
                     .withFallback(c.root().withOnlyKey("outputs")).withFallback(c.root().withOnlyKey("batch"))
                     .withFallback(c.root().withOnlyKey("output")).unwrapped();
-            return new JobConfig(input, mode, window, optional(c, "forecast.cutoff"), model, outputs,
+            return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
                     atLeast(c, "batch.size", 1), output, rendered);
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);

@@ -1,7 +1,9 @@
 package io.lstmspark.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
@@ -18,6 +20,7 @@ import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.RunReport;
+import io.lstmspark.output.StreamRows;
 import io.lstmspark.output.TaskStats;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.WindowCutter;
@@ -34,6 +37,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -53,6 +58,7 @@ public final class LstmSparkJob {
     public static final String FAIL_FIRST_ATTEMPT_CONF = "spark.lstmspark.test.failFirstAttemptOfPartition";
 
     private static final Logger LOG = LoggerFactory.getLogger(LstmSparkJob.class);
+    private static final String CHUNK_COLUMN = "_lstm_spark_chunk";
     /** TensorFlow's inter-op setting for "run every op in the thread that called Session.run". */
     private static final int CALLER_THREAD = -1;
 
@@ -99,19 +105,35 @@ public final class LstmSparkJob {
             call = ModelCallResolver.resolve(probe, request, windowLength, in.features().size());
         }
         lap("model_check", t1);
-        ExecutionPlan plan = new ExecutionPlan(new WindowSpec(config.mode(), windowLength, config.window().stride()),
-                input.layout(), maxGap, in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), config.batchSize(),
-                new ModelKey(source, threads, fingerprint), call,
-                Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
+        ModelKey modelKey = new ModelKey(source, threads, fingerprint);
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
 
-        Dataset<Row> sorted = sortedSteps(input);
         boolean published = false;
         try {
             long t2 = System.nanoTime();
-            StructType schema = OutputSchema.of(input.seriesIdType(), input.timestampType(), call.outputs());
-            List<TaskStats> tasks = runPass(sorted, plan, schema, target::writeWindows);
+            Dataset<Row> sorted;
+            ExecutionPlan plan = null;
+            List<TaskStats> tasks;
+            if (config.mode() == WindowMode.STREAM) {
+                checkStreamable(call, windowLength);
+                sorted = chunkMajorSteps(input, windowLength);
+                StreamPlan streamPlan = new StreamPlan(input.layout(), sorted.schema().size() - 1, windowLength,
+                        call.inputType(), config.batchSize(), modelKey, call, config.streamLayout());
+                tasks = runPass(sorted, (progress, stats) -> new StreamInference(streamPlan, progress, stats),
+                        StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
+                                call.outputs()), target::writeWindows);
+            } else {
+                sorted = sortedSteps(input);
+                ExecutionPlan windowPlan = new ExecutionPlan(
+                        new WindowSpec(config.mode(), windowLength, config.window().stride()), input.layout(), maxGap,
+                        in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), config.batchSize(), modelKey, call,
+                        Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
+                plan = windowPlan;
+                tasks = runPass(sorted, (progress, stats) -> new WindowInference(windowPlan, progress, stats),
+                        OutputSchema.of(input.seriesIdType(), input.timestampType(), call.outputs()),
+                        target::writeWindows);
+            }
             lap("read_window_infer_write", t2);
             RunReport.Counts counts = RunReport.Counts.of(tasks);
             // Known only now, without a pass of its own; nothing has been published yet.
@@ -125,8 +147,10 @@ public final class LstmSparkJob {
 
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
-                List<TaskStats> quarantinePass = runPass(sorted, plan.forQuarantine(), QuarantineRecords.SCHEMA,
-                        target::writeQuarantine);
+                ExecutionPlan quarantinePlan = plan.forQuarantine();
+                List<TaskStats> quarantinePass = runPass(sorted,
+                        (progress, stats) -> new WindowInference(quarantinePlan, progress, stats),
+                        QuarantineRecords.SCHEMA, target::writeQuarantine);
                 checkSamePass(counts, RunReport.Counts.of(quarantinePass));
             } else {
                 target.clearQuarantine();
@@ -152,12 +176,17 @@ public final class LstmSparkJob {
         }
     }
 
+    /** Makes a task's function from the pass's accumulators. */
+    private interface PassFunction {
+        MapPartitionsFunction<Row, Row> create(LongAccumulator progress, CollectionAccumulator<TaskStats> stats);
+    }
+
     /** One Spark job over the sorted steps: the pipeline's rows written by {@code writer}. */
-    private List<TaskStats> runPass(Dataset<Row> sorted, ExecutionPlan plan, StructType schema,
+    private List<TaskStats> runPass(Dataset<Row> sorted, PassFunction function, StructType schema,
                                     java.util.function.Consumer<Dataset<Row>> writer) {
-        LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark " + plan.emit() + " windows");
+        LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark windows");
         CollectionAccumulator<TaskStats> stats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
-        Dataset<Row> rows = sorted.mapPartitions(new WindowInference(plan, progress, stats), Encoders.row(schema));
+        Dataset<Row> rows = sorted.mapPartitions(function.create(progress, stats), Encoders.row(schema));
         JobProgress listener = new JobProgress(progress.id());
         spark.sparkContext().addSparkListener(listener);
         try {
@@ -187,6 +216,44 @@ public final class LstmSparkJob {
         int partitions = in.partitions() > 0 ? in.partitions() : spark.sparkContext().defaultParallelism();
         return steps.repartition(partitions, col(in.seriesId()))
                 .sortWithinPartitions(col(in.seriesId()), col(in.timestamp()));
+    }
+
+    /**
+     * Steps numbered within their series and sorted chunk-major: (chunk index, series, timestamp), so
+     * that a task meets the first chunk of every series, then the second, and so on.
+     */
+    private Dataset<Row> chunkMajorSteps(InputSteps input, int chunkLength) {
+        JobConfig.Input in = config.input();
+        int partitions = in.partitions() > 0 ? in.partitions() : spark.sparkContext().defaultParallelism();
+        Column step = row_number().over(Window.partitionBy(col(in.seriesId())).orderBy(col(in.timestamp()))).minus(1);
+        return input.steps().repartition(partitions, col(in.seriesId()))
+                .withColumn(CHUNK_COLUMN, floor(step.divide(chunkLength)).cast(DataTypes.LongType))
+                .sortWithinPartitions(col(CHUNK_COLUMN), col(in.seriesId()), col(in.timestamp()));
+    }
+
+    /** Stream mode carries state and writes per-step outputs; say why when the configuration cannot. */
+    private void checkStreamable(ModelCall call, int chunkLength) {
+        if (config.input().onBad() == JobConfig.BadInput.QUARANTINE) {
+            throw new ConfigException("input.on-bad = quarantine cannot be used with mode = stream: a step set "
+                    + "aside would shift every later state of its series; fix the input, or use mode = extract");
+        }
+        if (config.window().maxGap().isPresent()) {
+            throw new ConfigException("window.max-gap cannot be used with mode = stream, which carries the state "
+                    + "across every step of a series");
+        }
+        if (call.states().isEmpty()) {
+            throw new ConfigException("mode = stream carries the LSTM's state from chunk to chunk, but model "
+                    + config.model().path() + " was given no state to carry: set model.state-inputs and "
+                    + "model.state-outputs to the model's initial-state inputs and final-state outputs");
+        }
+        for (ModelCall.FetchedOutput output : call.outputs()) {
+            if (output.rank() == 0 || output.windowShape()[0] != chunkLength) {
+                throw new ConfigException("outputs." + output.column() + " (" + output.ref() + ") has shape "
+                        + Arrays.toString(output.windowShape()) + " per chunk; stream mode writes per-step outputs, "
+                        + "shaped [" + chunkLength + ", ...] for chunks of window.length " + chunkLength
+                        + " steps: choose an output sequence");
+            }
+        }
     }
 
     /** The cutoff as a literal of the timestamp column's type, checked here rather than in every task. */
@@ -246,8 +313,13 @@ public final class LstmSparkJob {
     private ModelRequest modelRequest(ModelSource source) {
         Map<String, TensorRef> outputs = new LinkedHashMap<>();
         config.outputs().forEach((column, ref) -> outputs.put(column, TensorRef.parse(ref)));
+        List<ModelRequest.StatePair> states = new ArrayList<>();
+        for (int s = 0; s < config.model().stateInputs().size(); s++) {
+            states.add(new ModelRequest.StatePair(TensorRef.parse(config.model().stateInputs().get(s)),
+                    TensorRef.parse(config.model().stateOutputs().get(s))));
+        }
         return new ModelRequest(source, config.model().signature(), config.model().input().map(TensorRef::parse),
-                outputs);
+                outputs, states);
     }
 
     private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,

@@ -12,6 +12,7 @@ final class TaskCounters {
     long batches;
     long modelLoads;
     long modelNanos;
+    long peakCarriedStates;
     final Map<String, Long> rowsRejected = new HashMap<>();
     final Map<String, Long> rowsWithBadValues = new HashMap<>();
     final Map<String, Long> skipped = new HashMap<>();
@@ -23,6 +24,7 @@ final class TaskCounters {
 
     TaskStats toStats(String executorId, int partition, long series, long gaps, String threads, long taskNanos) {
         return new TaskStats(executorId, partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
-                windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos);
+                windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos,
+                peakCarriedStates);
     }
 }

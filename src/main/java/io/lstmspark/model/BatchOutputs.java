@@ -10,11 +10,13 @@ public final class BatchOutputs {
 
     private final List<ModelCall.FetchedOutput> outputs;
     private final Object[] values;
+    private final Object[] states;
     private final int windows;
 
-    BatchOutputs(List<ModelCall.FetchedOutput> outputs, Object[] values, int windows) {
+    BatchOutputs(List<ModelCall.FetchedOutput> outputs, Object[] values, Object[] states, int windows) {
         this.outputs = outputs;
         this.values = values;
+        this.states = states;
         this.windows = windows;
     }
 
@@ -29,6 +31,11 @@ public final class BatchOutputs {
     /** Values of a float32 output. */
     public float[] floats(int output) {
         return (float[]) values[output];
+    }
+
+    /** Carried state {@code state} after each window, {@code windows x size} values (float[] or double[]). */
+    public Object state(int state) {
+        return states[state];
     }
 
     /** Values of a float64 output. */

@@ -17,7 +17,9 @@ public final class BatchRunner {
 
     public BatchRunner(ModelCall call) {
         this.call = call;
-        this.fetches = call.outputs().stream().map(ModelCall.FetchedOutput::tensorName).distinct().toList();
+        this.fetches = java.util.stream.Stream.concat(
+                call.outputs().stream().map(ModelCall.FetchedOutput::tensorName),
+                call.states().stream().map(ModelCall.CarriedState::outputTensor)).distinct().toList();
     }
 
     /**
@@ -25,20 +27,37 @@ public final class BatchRunner {
      * caller keeps ownership of {@code input}; the result tensors are closed here.
      */
     public BatchOutputs run(LoadedModel model, Tensor input) {
+        return run(model, input, List.of());
+    }
+
+    /**
+     * Feeds {@code input} and, in the order of {@link ModelCall#states()}, each carried state
+     * [windows, size]; copies every output and every state after the window out.
+     */
+    public BatchOutputs run(LoadedModel model, Tensor input, List<Tensor> states) {
         int windows = Math.toIntExact(input.shape().size(0));
         Session.Runner runner = model.session().runner().feed(call.inputTensor(), input);
+        for (int s = 0; s < states.size(); s++) {
+            runner.feed(call.states().get(s).inputTensor(), states.get(s));
+        }
         fetches.forEach(runner::fetch);
         List<ModelCall.FetchedOutput> outputs = call.outputs();
         Object[] values = new Object[outputs.size()];
+        Object[] stateValues = new Object[call.states().size()];
         try (Result result = runner.run()) {
             for (int i = 0; i < outputs.size(); i++) {
                 ModelCall.FetchedOutput output = outputs.get(i);
                 Tensor tensor = result.get(fetches.indexOf(output.tensorName()));
                 checkShape(output, tensor.shape(), windows);
-                values[i] = copyOut(output, tensor, windows);
+                values[i] = copyOut(output.type(), tensor, windows * output.windowSize());
+            }
+            for (int s = 0; s < stateValues.length; s++) {
+                ModelCall.CarriedState state = call.states().get(s);
+                stateValues[s] = copyOut(state.type(), result.get(fetches.indexOf(state.outputTensor())),
+                        windows * state.size());
             }
         }
-        return new BatchOutputs(outputs, values, windows);
+        return new BatchOutputs(outputs, values, stateValues, windows);
     }
 
     private static void checkShape(ModelCall.FetchedOutput output, Shape shape, int windows) {
@@ -52,9 +71,8 @@ public final class BatchRunner {
         }
     }
 
-    private static Object copyOut(ModelCall.FetchedOutput output, Tensor tensor, int windows) {
-        int size = Math.multiplyExact(windows, output.windowSize());
-        if (output.type() == ElementType.FLOAT32) {
+    private static Object copyOut(ElementType type, Tensor tensor, int size) {
+        if (type == ElementType.FLOAT32) {
             float[] floats = new float[size];
             ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
             return floats;

@@ -59,7 +59,8 @@ public final class LoadedModel implements AutoCloseable {
                     .withTags(source.tags().toArray(String[]::new))
                     .withConfigProto(threads.toConfigProto())
                     .load();
-        } catch (TensorFlowException e) {
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            // TensorFlow reports some failures as IllegalArgumentException (TFInvalidArgumentException).
             throw new ModelException("cannot load SavedModel " + dir + " (tags " + source.tags() + "): "
                     + firstLine(e.getMessage()), e);
         }

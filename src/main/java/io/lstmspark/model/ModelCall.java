@@ -9,11 +9,24 @@ import java.util.List;
  * shape and type, and the tensors to fetch with the per-window shape each one has.
  */
 public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape,
-                        List<FetchedOutput> outputs) implements Serializable {
+                        List<FetchedOutput> outputs, List<CarriedState> states) implements Serializable {
 
     public ModelCall {
         inputWindowShape = inputWindowShape.clone();
         outputs = List.copyOf(outputs);
+        states = List.copyOf(states);
+    }
+
+    public ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape, List<FetchedOutput> outputs) {
+        this(inputTensor, inputType, inputWindowShape, outputs, List.of());
+    }
+
+    /**
+     * A state fed as {@code inputTensor} [batch, size] and fetched after the window as
+     * {@code outputTensor} [batch, size], so the next chunk of a series starts where this one ended.
+     */
+    public record CarriedState(String inputTensor, String outputTensor, ElementType type, int size)
+            implements Serializable {
     }
 
     @Override

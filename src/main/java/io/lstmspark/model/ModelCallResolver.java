@@ -11,6 +11,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
@@ -33,6 +34,10 @@ public final class ModelCallResolver {
     private record FoundTensor(String name, String description, Shape shape, DataType type) {
     }
 
+    /** A carried state: the tensor fed before a chunk and the one fetched after it, of {@code size} values. */
+    private record FoundState(FoundTensor input, FoundTensor output, int size, ElementType type) {
+    }
+
     public static ModelCall resolve(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
         ElementType inputType = ElementType.of(input.type()).orElseThrow(() -> new ModelException(
@@ -41,8 +46,28 @@ public final class ModelCallResolver {
         long[] windowShape = adaptWindowShape(model, input, windowLength, features);
 
         Map<String, FoundTensor> outputs = new LinkedHashMap<>();
-        request.outputs().forEach((column, ref) -> outputs.put(column, findOutput(model, request, column, ref)));
-        return probe(model, request, input, inputType, windowShape, outputs);
+        request.outputs().forEach((column, ref) -> outputs.put(column, findOutput(model, request, "outputs." + column, ref)));
+        List<FoundState> states = new ArrayList<>();
+        for (ModelRequest.StatePair pair : request.states()) {
+            states.add(findState(model, request, pair));
+        }
+        return probe(model, request, input, inputType, windowShape, outputs, states);
+    }
+
+    private static FoundState findState(LoadedModel model, ModelRequest request, ModelRequest.StatePair pair) {
+        FoundTensor in = pair.input() instanceof TensorRef.GraphTensor tensor
+                ? graphTensor(model, tensor, "model.state-inputs")
+                : signatureInput(model, request, ((TensorRef.SignatureKey) pair.input()).key(), "model.state-inputs");
+        FoundTensor out = findOutput(model, request, "model.state-outputs", pair.output());
+        Shape shape = in.shape();
+        if (shape.isUnknown() || shape.numDimensions() != 2 || shape.size(1) <= 0) {
+            throw new ModelException("model " + model.source().path() + ": state " + in.description() + " has shape "
+                    + shape + "; a carried state must be [batch, size] with a known size: check model.state-inputs");
+        }
+        ElementType type = ElementType.of(in.type()).orElseThrow(() -> new ModelException("model "
+                + model.source().path() + ": state " + in.description() + " is " + in.type()
+                + "; carried states must be float32 or float64"));
+        return new FoundState(in, out, Math.toIntExact(shape.size(1)), type);
     }
 
     /** The window length the model's input declares ([batch, length, features]), if it fixes one. */
@@ -53,33 +78,36 @@ public final class ModelCallResolver {
     }
 
     private static FoundTensor findInput(LoadedModel model, ModelRequest request) {
-        if (request.input().isPresent() && request.input().get() instanceof TensorRef.GraphTensor tensor) {
-            return graphTensor(model, tensor, "model.input");
+        if (request.input().isPresent()) {
+            return request.input().get() instanceof TensorRef.GraphTensor tensor
+                    ? graphTensor(model, tensor, "model.input")
+                    : signatureInput(model, request, ((TensorRef.SignatureKey) request.input().get()).key(),
+                    "model.input");
         }
         Signature signature = signature(model, request, "model.input");
-        Map<String, Signature.TensorDescription> inputs = signature.getInputs();
-        String key;
-        if (request.input().isPresent()) {
-            key = ((TensorRef.SignatureKey) request.input().get()).key();
-            if (!inputs.containsKey(key)) {
-                throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                        + "' has no input '" + key + "'; its inputs are " + inputs.keySet()
-                        + ": set model.input to one of them (or to a graph tensor op:N)");
-            }
-        } else if (inputs.size() == 1) {
-            key = inputs.keySet().iterator().next();
-        } else {
+        List<String> candidates = new ArrayList<>(signature.getInputs().keySet());
+        request.states().forEach(state -> candidates.remove(state.input().toString()));
+        if (candidates.size() != 1) {
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has " + inputs.size() + " inputs " + inputs.keySet()
-                    + ": set model.input to the one that takes the windows");
+                    + "' has " + candidates.size() + " inputs " + candidates
+                    + " besides its states: set model.input to the one that takes the windows");
         }
-        Signature.TensorDescription description = inputs.get(key);
+        return signatureInput(model, request, candidates.get(0), "model.input");
+    }
+
+    private static FoundTensor signatureInput(LoadedModel model, ModelRequest request, String key, String configKey) {
+        Signature signature = signature(model, request, configKey);
+        Signature.TensorDescription description = signature.getInputs().get(key);
+        if (description == null) {
+            throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
+                    + "' has no input '" + key + "'; its inputs are " + signature.getInputs().keySet()
+                    + ": set " + configKey + " to one of them (or to a graph tensor op:N)");
+        }
         return new FoundTensor(description.name, "signature '" + signature.key() + "' input '" + key + "' ("
                 + description.name + ")", description.shape, description.dataType);
     }
 
-    private static FoundTensor findOutput(LoadedModel model, ModelRequest request, String column, TensorRef ref) {
-        String configKey = "outputs." + column;
+    private static FoundTensor findOutput(LoadedModel model, ModelRequest request, String configKey, TensorRef ref) {
         if (ref instanceof TensorRef.GraphTensor tensor) {
             return graphTensor(model, tensor, configKey);
         }
@@ -154,16 +182,24 @@ public final class ModelCallResolver {
     }
 
     private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
-                                   long[] windowShape, Map<String, FoundTensor> outputs) {
+                                   long[] windowShape, Map<String, FoundTensor> outputs, List<FoundState> states) {
         long[] probeShape = new long[windowShape.length + 1];
         probeShape[0] = PROBE_WINDOWS;
         System.arraycopy(windowShape, 0, probeShape, 1, windowShape.length);
-        List<String> fetches = outputs.values().stream().map(FoundTensor::name).distinct().toList();
+        List<String> fetches = java.util.stream.Stream.concat(outputs.values().stream(),
+                states.stream().map(FoundState::output)).map(FoundTensor::name).distinct().toList();
         Session.Runner runner = model.session().runner();
         List<ModelCall.FetchedOutput> fetched = new ArrayList<>();
-        try (Tensor probeInput = inputType == ElementType.FLOAT32
-                ? TFloat32.tensorOf(Shape.of(probeShape)) : TFloat64.tensorOf(Shape.of(probeShape))) {
-            runner.feed(input.name(), probeInput);
+        List<ModelCall.CarriedState> carried = new ArrayList<>();
+        List<Tensor> fed = new ArrayList<>();
+        try {
+            fed.add(zeros(inputType, probeShape));
+            runner.feed(input.name(), fed.get(0));
+            for (FoundState state : states) {
+                Tensor zeroState = zeros(state.type(), new long[] {PROBE_WINDOWS, state.size()});
+                fed.add(zeroState);
+                runner.feed(state.input().name(), zeroState);
+            }
             fetches.forEach(runner::fetch);
             try (Result result = runner.run()) {
                 for (Map.Entry<String, FoundTensor> entry : outputs.entrySet()) {
@@ -172,13 +208,31 @@ public final class ModelCallResolver {
                     fetched.add(fetchedOutput(model, entry.getKey(), request.outputs().get(entry.getKey()),
                             output, tensor));
                 }
+                for (FoundState state : states) {
+                    Shape after = result.get(fetches.indexOf(state.output().name())).shape();
+                    if (!after.equals(Shape.of(PROBE_WINDOWS, state.size()))) {
+                        throw new ModelException("model " + model.source().path() + ": state output "
+                                + state.output().description() + " gave shape " + after + " where its input "
+                                + state.input().description() + " takes [" + PROBE_WINDOWS + ", " + state.size()
+                                + "]: pair each of model.state-inputs with the output that continues it");
+                    }
+                    carried.add(new ModelCall.CarriedState(state.input().name(), state.output().name(), state.type(),
+                            state.size()));
+                }
             }
-        } catch (org.tensorflow.exceptions.TensorFlowException e) {
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            // TensorFlow reports some failures as IllegalArgumentException (TFInvalidArgumentException).
             throw new ModelException("model " + model.source().path() + " failed on a probe batch of "
                     + Arrays.toString(probeShape) + " fed to " + input.description() + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
+        } finally {
+            fed.forEach(Tensor::close);
         }
-        return new ModelCall(input.name(), inputType, windowShape, fetched);
+        return new ModelCall(input.name(), inputType, windowShape, fetched, carried);
+    }
+
+    private static Tensor zeros(ElementType type, long[] shape) {
+        return type == ElementType.FLOAT32 ? TFloat32.tensorOf(Shape.of(shape)) : TFloat64.tensorOf(Shape.of(shape));
     }
 
     private static ModelCall.FetchedOutput fetchedOutput(LoadedModel model, String column, TensorRef ref,

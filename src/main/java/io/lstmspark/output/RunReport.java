@@ -44,11 +44,15 @@ public record RunReport(
      * {@code windows_cut} = {@code windows_written} + sum(windows_quarantined);
      * {@code quarantine_records} = sum(rows_rejected) + sum(rows_with_bad_values) + sum(windows_quarantined).
      *
-     * @param skipped series (or segments between gaps) that gave no window, by reason
+     * In stream mode a window is a chunk.
+     *
+     * @param skipped           series (or segments between gaps) that gave no window, by reason
+     * @param peakCarriedStates stream mode: most series whose LSTM state one task held at once
      */
     public record Counts(long inputRows, Map<String, Long> rowsRejected, Map<String, Long> rowsWithBadValues,
                          long series, long gaps, Map<String, Long> skipped, long windowsCut, long windowsWritten,
-                         Map<String, Long> windowsQuarantined, long quarantineRecords, long batches) {
+                         Map<String, Long> windowsQuarantined, long quarantineRecords, long batches,
+                         long peakCarriedStates) {
 
         /** Totals of the tasks' stats. */
         public static Counts of(List<TaskStats> tasks) {
@@ -63,7 +67,9 @@ public record RunReport(
             long written = 0;
             long records = 0;
             long batches = 0;
+            long peakCarried = 0;
             for (TaskStats task : tasks) {
+                peakCarried = Math.max(peakCarried, task.peakCarriedStates());
                 inputRows += task.inputRows();
                 series += task.series();
                 gaps += task.gaps();
@@ -77,7 +83,7 @@ public record RunReport(
                 task.windowsQuarantined().forEach((k, v) -> quarantined.merge(k, v, Long::sum));
             }
             return new Counts(inputRows, rowsRejected, badValues, series, gaps, skipped, cut, written, quarantined,
-                    records, batches);
+                    records, batches, peakCarried);
         }
     }
 

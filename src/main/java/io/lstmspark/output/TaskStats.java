@@ -22,11 +22,13 @@ import java.util.Map;
  * @param threads            the session's TensorFlow thread settings
  * @param modelNanos         time spent in session runs
  * @param taskNanos          time from the task's first row to its last output row
+ * @param peakCarriedStates  stream mode: most series whose LSTM state the task held at once
  */
 public record TaskStats(String executorId, int partition, long inputRows, Map<String, Long> rowsRejected,
                         Map<String, Long> rowsWithBadValues, long series, long gaps, Map<String, Long> skipped,
                         long windowsCut, long windowsWritten, Map<String, Long> windowsQuarantined, long batches,
-                        long modelLoads, String threads, long modelNanos, long taskNanos) implements Serializable {
+                        long modelLoads, String threads, long modelNanos, long taskNanos, long peakCarriedStates)
+        implements Serializable {
     public TaskStats {
         rowsRejected = Map.copyOf(rowsRejected);
         rowsWithBadValues = Map.copyOf(rowsWithBadValues);

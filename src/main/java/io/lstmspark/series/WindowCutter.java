@@ -54,6 +54,9 @@ public final class WindowCutter {
         if (features < 1) {
             throw new IllegalArgumentException("at least one feature is needed, got " + features);
         }
+        if (spec.mode() == WindowMode.STREAM) {
+            throw new IllegalArgumentException("stream mode reads chunks, not windows");
+        }
         if (maxGap < 0) {
             throw new IllegalArgumentException("max gap must not be negative, got " + maxGap);
         }

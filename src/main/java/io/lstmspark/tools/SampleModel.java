@@ -26,9 +26,10 @@ import org.tensorflow.types.TInt32;
  * and saves it as a SavedModel with variables or as a frozen GraphDef.
  *
  * <p>Signature {@code serving_default}: input {@code sequences} float32 [?, length, features];
- * outputs {@code forecast} [?, 1], {@code output_sequence} [?, length, units], {@code hidden_state}
- * [?, units], {@code cell_state} [?, units]. Every step's states are named graph tensors too
- * ({@code lstm/step_K/h:0}, {@code lstm/step_K/c:0}), as in TF1-era graphs.
+ * outputs {@code forecast} [?, 1], {@code output_sequence} and {@code cell_sequence} [?, length, units]
+ * (h and c after every step), {@code hidden_state} and {@code cell_state} [?, units]. Every step's
+ * states are named graph tensors too ({@code lstm/step_K/h:0}, {@code lstm/step_K/c:0}), as in
+ * TF1-era graphs.
  */
 public final class SampleModel {
 
@@ -37,18 +38,26 @@ public final class SampleModel {
     public static final String OUTPUT_SEQUENCE = "output_sequence";
     public static final String HIDDEN_STATE = "hidden_state";
     public static final String CELL_STATE = "cell_state";
+    public static final String CELL_SEQUENCE = "cell_sequence";
+    public static final String INITIAL_H = "initial_h";
+    public static final String INITIAL_C = "initial_c";
 
     private SampleModel() {
     }
 
-    /** The graph's ends, for signatures. */
-    private record Ends(Placeholder<TFloat32> input, Operand<TFloat32> forecast, Operand<TFloat32> outputSequence,
+    /** The graph's ends, for signatures; the initial-state placeholders only in a stateful model. */
+    private record Ends(Placeholder<TFloat32> input, Placeholder<TFloat32> initialH, Placeholder<TFloat32> initialC,
+                        Operand<TFloat32> forecast, Operand<TFloat32> outputSequence, Operand<TFloat32> cellSequence,
                         Operand<TFloat32> hiddenState, Operand<TFloat32> cellState) {
         Signature signature(String key) {
-            return Signature.builder().key(key)
-                    .input(INPUT, input)
+            Signature.Builder signature = Signature.builder().key(key).input(INPUT, input);
+            if (initialH != null) {
+                signature.input(INITIAL_H, initialH).input(INITIAL_C, initialC);
+            }
+            return signature
                     .output(FORECAST, forecast)
                     .output(OUTPUT_SEQUENCE, outputSequence)
+                    .output(CELL_SEQUENCE, cellSequence)
                     .output(HIDDEN_STATE, hiddenState)
                     .output(CELL_STATE, cellState)
                     .build();
@@ -57,8 +66,20 @@ public final class SampleModel {
 
     /** Saves the model as a SavedModel (tag {@code serve}) whose weights are variables. */
     public static void exportSavedModel(LstmWeights weights, int length, Path directory) {
+        export(weights, length, directory, false);
+    }
+
+    /**
+     * Saves a model that also takes its initial state, inputs {@code initial_h} and {@code initial_c}
+     * [?, units], as models built for streaming do: its final states continue the series.
+     */
+    public static void exportStatefulSavedModel(LstmWeights weights, int length, Path directory) {
+        export(weights, length, directory, true);
+    }
+
+    private static void export(LstmWeights weights, int length, Path directory, boolean stateInputs) {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ends ends = build(Ops.create(graph), weights, length, true);
+            Ends ends = build(Ops.create(graph), weights, length, true, stateInputs);
             session.initialize();
             SavedModelBundle.exporter(directory.toString())
                     .withFunction(session.function(ends.signature(Signature.DEFAULT_KEY)))
@@ -71,14 +92,14 @@ public final class SampleModel {
     /** Saves the model as a frozen GraphDef: weights as constants, no signatures. */
     public static void exportFrozenGraph(LstmWeights weights, int length, Path file) {
         try (Graph graph = new Graph()) {
-            build(Ops.create(graph), weights, length, false);
+            build(Ops.create(graph), weights, length, false, false);
             Files.write(file, graph.toGraphDef().toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the frozen graph to " + file, e);
         }
     }
 
-    private static Ends build(Ops tf, LstmWeights w, int length, boolean variables) {
+    private static Ends build(Ops tf, LstmWeights w, int length, boolean variables, boolean stateInputs) {
         int features = w.features();
         int units = w.units();
         Placeholder<TFloat32> input = tf.withName(INPUT).placeholder(TFloat32.class,
@@ -91,16 +112,28 @@ public final class SampleModel {
         Operand<TFloat32> denseKernel = weight(dense, "kernel", w.denseKernel(), units, 1, variables);
         Operand<TFloat32> denseBias = weight(dense, "bias", w.denseBias(), 1, 1, variables);
 
-        // Zero initial state [batch, units], the batch size taken from the input.
-        Operand<TInt32> batch = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
-        Operand<TFloat32> h = tf.withName("zero_state").zeros(tf.stack(List.of(batch, tf.constant(units))), TFloat32.class);
-        Operand<TFloat32> c = h;
+        Placeholder<TFloat32> initialH = null;
+        Placeholder<TFloat32> initialC = null;
+        Operand<TFloat32> h;
+        Operand<TFloat32> c;
+        if (stateInputs) {
+            initialH = tf.withName(INITIAL_H).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, units)));
+            initialC = tf.withName(INITIAL_C).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, units)));
+            h = initialH;
+            c = initialC;
+        } else {
+            // Zero initial state [batch, units], the batch size taken from the input.
+            Operand<TInt32> batch = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
+            h = tf.withName("zero_state").zeros(tf.stack(List.of(batch, tf.constant(units))), TFloat32.class);
+            c = h;
+        }
         // x W + b for every step in one matmul; the recurrence then adds h U step by step.
         Operand<TFloat32> projected = tf.reshape(
                 tf.math.add(tf.linalg.matMul(tf.reshape(input, tf.constant(new int[] {-1, features})), kernel), bias),
                 tf.constant(new int[] {-1, length, 4 * units}));
         List<Output<TFloat32>> steps = tf.unstack(projected, (long) length, Unstack.axis(1L)).output();
         List<Operand<TFloat32>> hiddenStates = new ArrayList<>();
+        List<Operand<TFloat32>> cellStates = new ArrayList<>();
         for (int t = 0; t < length; t++) {
             Ops step = lstm.withSubScope("step_" + t);
             Operand<TFloat32> z = step.math.add(steps.get(t), step.linalg.matMul(h, recurrent));
@@ -112,12 +145,14 @@ public final class SampleModel {
             c = step.withName("c").math.add(step.math.mul(f, c), step.math.mul(i, g));
             h = step.withName("h").math.mul(o, step.math.tanh(c));
             hiddenStates.add(h);
+            cellStates.add(c);
         }
         Operand<TFloat32> outputSequence = tf.withName(OUTPUT_SEQUENCE).stack(hiddenStates, org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TFloat32> cellSequence = tf.withName(CELL_SEQUENCE).stack(cellStates, org.tensorflow.op.core.Stack.axis(1L));
         Operand<TFloat32> hiddenState = tf.withName(HIDDEN_STATE).identity(h);
         Operand<TFloat32> cellState = tf.withName(CELL_STATE).identity(c);
         Operand<TFloat32> forecast = tf.withName(FORECAST).math.add(tf.linalg.matMul(h, denseKernel), denseBias);
-        return new Ends(input, forecast, outputSequence, hiddenState, cellState);
+        return new Ends(input, initialH, initialC, forecast, outputSequence, cellSequence, hiddenState, cellState);
     }
 
     private static Operand<TFloat32> weight(Ops scope, String name, float[] values, int rows, int columns,

@@ -1,0 +1,95 @@
+package io.lstmspark.output;
+
+import io.lstmspark.model.BatchOutputs;
+import io.lstmspark.model.ElementType;
+import io.lstmspark.model.ModelCall;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Rows of stream mode, whose outputs are per-step ([chunk length, ...] per window): one row per chunk
+ * with the chunk's steps, or one row per timestep.
+ */
+public final class StreamRows {
+
+    /** How stream-mode output is laid out. */
+    public enum Layout {
+        /** One row per chunk: series_id, chunk_index, chunk_start, chunk_end, steps, per-step arrays. */
+        CHUNK,
+        /** One row per timestep: series_id, step, timestamp, that step's values. */
+        STEP
+    }
+
+    private StreamRows() {
+    }
+
+    public static StructType schema(Layout layout, DataType seriesIdType, DataType timestampType,
+                                    List<ModelCall.FetchedOutput> outputs) {
+        StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);
+        if (layout == Layout.CHUNK) {
+            schema = schema.add("chunk_index", DataTypes.LongType, false)
+                    .add("chunk_start", timestampType, false)
+                    .add("chunk_end", timestampType, false)
+                    .add("steps", DataTypes.IntegerType, false);
+        } else {
+            schema = schema.add("step", DataTypes.LongType, false).add("timestamp", timestampType, false);
+        }
+        int dropped = layout == Layout.STEP ? 1 : 0;
+        for (ModelCall.FetchedOutput output : outputs) {
+            schema = schema.add(output.column(), OutputSchema.columnType(output.type(), output.rank() - dropped), false);
+        }
+        return schema;
+    }
+
+    /**
+     * Emits the rows of the chunk in batch slot {@code slot}: its first {@code timestamps.length} steps
+     * are real, the rest of the window was padding.
+     *
+     * @param firstStep the series-wide index of the chunk's first step
+     */
+    public static void emit(Layout layout, Object seriesId, long chunkIndex, long firstStep, Object[] timestamps,
+                            BatchOutputs outputs, int slot, Consumer<Row> sink) {
+        List<ModelCall.FetchedOutput> fetched = outputs.outputs();
+        int steps = timestamps.length;
+        if (layout == Layout.CHUNK) {
+            Object[] values = new Object[5 + fetched.size()];
+            values[0] = seriesId;
+            values[1] = chunkIndex;
+            values[2] = timestamps[0];
+            values[3] = timestamps[steps - 1];
+            values[4] = steps;
+            for (int o = 0; o < fetched.size(); o++) {
+                ModelCall.FetchedOutput output = fetched.get(o);
+                long[] shape = output.windowShape();
+                shape[0] = steps;
+                values[5 + o] = WindowRows.slice(flat(outputs, o, output), slot * output.windowSize(), shape);
+            }
+            sink.accept(RowFactory.create(values));
+            return;
+        }
+        for (int t = 0; t < steps; t++) {
+            Object[] values = new Object[3 + fetched.size()];
+            values[0] = seriesId;
+            values[1] = firstStep + t;
+            values[2] = timestamps[t];
+            for (int o = 0; o < fetched.size(); o++) {
+                ModelCall.FetchedOutput output = fetched.get(o);
+                long[] shape = output.windowShape();
+                int stepSize = output.windowSize() / Math.toIntExact(shape[0]);
+                values[3 + o] = WindowRows.slice(flat(outputs, o, output), slot * output.windowSize() + t * stepSize,
+                        Arrays.copyOfRange(shape, 1, shape.length));
+            }
+            sink.accept(RowFactory.create(values));
+        }
+    }
+
+    private static Object flat(BatchOutputs outputs, int o, ModelCall.FetchedOutput output) {
+        return output.type() == ElementType.FLOAT32 ? outputs.floats(o) : outputs.doubles(o);
+    }
+}
