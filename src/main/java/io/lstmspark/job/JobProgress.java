@@ -2,12 +2,17 @@ package io.lstmspark.job;
 
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Driver-side progress: logs finished tasks and windows so far as tasks end, at most every few seconds. */
+/**
+ * Driver-side progress: logs finished tasks and windows so far as tasks end (at most every few
+ * seconds), and how long each stage took.
+ */
 final class JobProgress extends SparkListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobProgress.class);
@@ -21,6 +26,16 @@ final class JobProgress extends SparkListener {
 
     JobProgress(long windowAccumulatorId) {
         this.windowAccumulatorId = windowAccumulatorId;
+    }
+
+    @Override
+    public void onStageCompleted(SparkListenerStageCompleted completed) {
+        StageInfo stage = completed.stageInfo();
+        if (stage.submissionTime().isDefined() && stage.completionTime().isDefined()) {
+            LOG.info("Stage {} ({} tasks) took {} ms: {}", stage.stageId(), stage.numTasks(),
+                    (Long) stage.completionTime().get() - (Long) stage.submissionTime().get(),
+                    stage.name().lines().findFirst().orElse(""));
+        }
     }
 
     @Override

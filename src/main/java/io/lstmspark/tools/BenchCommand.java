@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Append the table, with date and command, to this Markdown file.")
     Optional<Path> record;
 
+    @Option(names = "--soak-batches", defaultValue = "5000",
+            description = "Batches through Arrow, TensorFlow and rows while resident memory is sampled "
+                    + "(default: ${DEFAULT-VALUE}; 0 skips).")
+    int soakBatches;
+
     @Override
     public Integer call() throws Exception {
         int slots = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -87,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
             input = BenchData.write(spark, workDir, windows, LENGTH, FEATURES);
-            warmupInput = BenchData.write(spark, workDir, Math.max(20_000, windows / 5), LENGTH, FEATURES);
+            warmupInput = BenchData.write(spark, workDir, Math.max(1000, windows / 5), LENGTH, FEATURES);
             if (!skipScale) {
                 scaledInput = BenchData.write(spark, workDir, windows * 10, LENGTH, FEATURES);
             }
@@ -98,11 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, String> outputs = Map.of("forecast", SampleModel.FORECAST, "hidden_state", SampleModel.HIDDEN_STATE);
         double tfOnly;
         double batchOne;
+        Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
             ModelCall call = ModelCallResolver.resolve(loaded, request(model, outputs), LENGTH, FEATURES);
             tfOnly = sessionRuns(loaded, call, slots, BATCH, windows);
             batchOne = sessionRuns(loaded, call, slots, 1, Math.min(windows, 5000));
+            soak = soakBatches > 0 ? Soak.run(loaded, call, soakBatches, LENGTH, FEATURES, BATCH) : null;
         }
 
         JsonNode jobB = job(slots, input, warmupInput, model, outputs, "b");
@@ -111,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
         JsonNode jobC = job(slots, input, warmupInput, model, withSequence, "c");
         JsonNode scaled = skipScale ? null : job(slots, scaledInput, warmupInput, model, outputs, "e");
 
-        String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled);
+        String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled, soak);
         System.out.println(table);
         if (record.isPresent()) {
             String entry = "\n## " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
@@ -192,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         return RunReport.mapper().readTree(last);
     }
 
-    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e) {
+    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e, Soak.Result soak) {
         double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
         double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
         StringBuilder t = new StringBuilder();
@@ -215,6 +222,13 @@ public final class BenchCommand implements Callable<Integer> {
             row(t, "(e) job (b) on 10x windows", memory(e) + "; x" + ratio(heap) + " heap, x" + ratio(rss)
                     + " RSS, x" + ratio(time) + " time", "heap, RSS <= x1.2, time <= x12 "
                     + verdict(heap <= 1.2 && rss <= 1.2 && time <= 12));
+        }
+        if (soak != null) {
+            row(t, "(f) " + String.format(Locale.ROOT, "%,d", soak.batches()) + " batches: Arrow, tensor, session, rows",
+                    String.format(Locale.ROOT, "RSS %.0f MB after %,d batches, %.0f MB at the end (%+.1f MB)",
+                            soak.rssAfterWarmup() / 1e6, soak.warmupBatches(), soak.rssAtEnd() / 1e6,
+                            (soak.rssAtEnd() - soak.rssAfterWarmup()) / 1e6),
+                    "flat " + verdict(soak.rssAtEnd() - soak.rssAfterWarmup() < 32_000_000));
         }
         return t.toString();
     }
