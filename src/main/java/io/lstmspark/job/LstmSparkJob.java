@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
-import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCache;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelFingerprint;
@@ -95,17 +95,15 @@ public final class LstmSparkJob {
         String fingerprint = ModelFingerprint.of(source.localPath());
         SessionThreads threads = sessionThreads();
         ModelRequest request = modelRequest(source);
-        ModelCall call;
-        int windowLength;
-        try (LoadedModel probe = LoadedModel.load(source, threads)) {
-            windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
-                    : ModelCallResolver.declaredWindowLength(probe, request).orElseThrow(() -> new ConfigException(
-                    "window.length is not set and model " + source.path() + " does not declare its input length: "
-                            + "set window.length"));
-            call = ModelCallResolver.resolve(probe, request, windowLength, in.features().size());
-        }
-        lap("model_check", t1);
+        // The driver checks the model with the same cached session its JVM's tasks will use (local mode).
         ModelKey modelKey = new ModelKey(source, threads, fingerprint);
+        ModelCache.Lookup probe = ModelCache.getOrLoad(modelKey);
+        int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
+                : ModelCallResolver.declaredWindowLength(probe.model(), request).orElseThrow(() -> new ConfigException(
+                "window.length is not set and model " + source.path() + " does not declare its input length: "
+                        + "set window.length"));
+        ModelCall call = ModelCallResolver.resolve(probe.model(), request, windowLength, in.features().size());
+        lap("model_check", t1);
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
 
@@ -157,7 +155,7 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, source, format, fingerprint, call, counts, tasks);
+            RunReport report = report(started, source, format, fingerprint, call, counts, tasks, probe.loadedNow());
             target.writeReport(report);
             target.publish();
             published = true;
@@ -323,7 +321,7 @@ public final class LstmSparkJob {
     }
 
     private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,
-                             RunReport.Counts counts, List<TaskStats> tasks) {
+                             RunReport.Counts counts, List<TaskStats> tasks, boolean driverLoaded) {
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
@@ -332,7 +330,7 @@ public final class LstmSparkJob {
                 new RunReport.ModelInfo(source.path(), format.name().toLowerCase(), fingerprint,
                         config.model().signature(), call.inputTensor(), call.inputWindowShape(), outputs),
                 counts,
-                new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), 1),
+                new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), driverLoaded ? 1 : 0),
                 RunReport.byExecutor(tasks),
                 stageMillis);
     }

@@ -88,10 +88,13 @@ public record RunReport(
     }
 
     /**
-     * @param executors      loads in executor tasks (1 per executor JVM per model)
-     * @param driverProbe    the driver's own load, to check the model before any task runs
+     * Loads of the model by this run: at most one per JVM. In local mode the driver's check loads the
+     * session its tasks then share, so tasks load nothing.
+     *
+     * @param executors loads in executor tasks (1 per executor JVM that had none yet)
+     * @param driver    1 if the driver loaded the model to check it before any task ran, 0 if its JVM had it
      */
-    public record ModelLoads(long executors, long driverProbe) {
+    public record ModelLoads(long executors, long driver) {
     }
 
     public record ExecutorInfo(long modelLoads, long tasks, long batches, long windows, String threads,

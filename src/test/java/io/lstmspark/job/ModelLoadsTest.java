@@ -19,6 +19,7 @@ class ModelLoadsTest {
 
     @Test
     void twoConcurrentTasksLoadTheModelOnceAndLaterJobsReuseIt() {
+        long loadsBefore = io.lstmspark.model.ModelCache.loadCount();
         String input = TestData.writeParquet(dir, TestData.rows(40, 40, 40, 40, 40, 40), TestData.SCHEMA);
         // A model no other test has loaded: its path and fingerprint are new to this JVM.
         String model = TestModels.savedModel(dir, 2, 4, 6, 99).toString();
@@ -27,12 +28,15 @@ class ModelLoadsTest {
 
         RunReport first = Jobs.run(null, append(job, "output.path=" + dir.resolve("first")));
         assertEquals(2, first.executors().get("driver").tasks(), "both partitions ran in the local executor");
-        assertEquals(1, first.modelLoads().executors());
-        assertEquals(1, first.executors().get("driver").modelLoads());
+        assertEquals(1, io.lstmspark.model.ModelCache.loadCount() - loadsBefore, "one load in this JVM");
+        assertEquals(1, first.modelLoads().driver(), "the driver's check loaded the session...");
+        assertEquals(0, first.modelLoads().executors(), "...which the local executor's tasks shared");
         assertTrue(first.counts().batches() > 2, "several batches per task");
 
         RunReport second = Jobs.run(null, append(job, "output.path=" + dir.resolve("second")));
-        assertEquals(0, second.modelLoads().executors(), "the JVM's session is reused by the next job");
+        assertEquals(0, second.modelLoads().driver() + second.modelLoads().executors(),
+                "the JVM's session is reused by the next job");
+        assertEquals(1, io.lstmspark.model.ModelCache.loadCount() - loadsBefore);
         assertEquals(first.counts().windowsWritten(), second.counts().windowsWritten());
     }
 
