@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Append the table, with date and command, to this Markdown file.")
     Optional<Path> record;
 
+    @Option(names = "--heap", defaultValue = "2g",
+            description = "Heap of each job's JVM, fixed (-Xms = -Xmx) so that heap figures compare (default: ${DEFAULT-VALUE}).")
+    String heap;
+
     @Option(names = "--soak-batches", defaultValue = "5000",
             description = "Batches through Arrow, TensorFlow and rows while resident memory is sampled "
                     + "(default: ${DEFAULT-VALUE}; 0 skips).")
@@ -177,7 +181,11 @@ public final class BenchCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> !option.startsWith("-Xmx") && !option.startsWith("-Xms"))
+                .forEach(command::add);
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.lstmspark.job.Main");
