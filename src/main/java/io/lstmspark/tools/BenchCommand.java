@@ -44,7 +44,9 @@ import picocli.CommandLine.Option;
  *   <li>(b) the job, input Parquet to output Parquet, forecast and hidden state;
  *   <li>(c) the same job writing the per-step output sequence too;
  *   <li>(d) one session run per window (batch 1), one stream per core;
- *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows.
+ *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows;
+ *   <li>(f) resident memory over thousands of batches of the per-batch path;
+ *   <li>(g) per-step states of every step: stream mode against (c).
  * </ul>
  * Jobs run in fresh JVMs, each after a warm-up job, so that their memory figures are their own.
  */
@@ -89,6 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             SampleModel.exportSavedModel(LstmWeights.random(FEATURES, UNITS, 48), LENGTH, model);
         }
+        Path statefulModel = workDir.resolve("stateful-model-" + LENGTH + "x" + FEATURES + "x" + UNITS);
+        if (!Files.isDirectory(statefulModel)) {
+            SampleModel.exportStatefulSavedModel(LstmWeights.random(FEATURES, UNITS, 48), LENGTH, statefulModel);
+        }
         Path input;
         Path warmupInput;
         Path scaledInput = null;
@@ -121,8 +127,12 @@ public final class BenchCommand implements Callable<Integer> {
         withSequence.put("output_sequence", SampleModel.OUTPUT_SEQUENCE);
         JsonNode jobC = job(slots, input, warmupInput, model, withSequence, "c");
         JsonNode scaled = skipScale ? null : job(slots, scaledInput, warmupInput, model, outputs, "e");
+        JsonNode stream = job(slots, input, warmupInput, statefulModel,
+                Map.of("h", SampleModel.OUTPUT_SEQUENCE), "g", "mode=stream", "stream.layout=chunk",
+                "model.state-inputs=[" + SampleModel.INITIAL_H + ", " + SampleModel.INITIAL_C + "]",
+                "model.state-outputs=[" + SampleModel.HIDDEN_STATE + ", " + SampleModel.CELL_STATE + "]");
 
-        String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled, soak);
+        String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled, soak, stream);
         System.out.println(table);
         if (record.isPresent()) {
             String entry = "\n## " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
@@ -177,8 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs one job in a fresh JVM (this JVM's options and classpath) and reads its result line. */
-    private JsonNode job(int slots, Path input, Path warmupInput, Path model, Map<String, String> outputs, String name)
-            throws IOException, InterruptedException {
+    private JsonNode job(int slots, Path input, Path warmupInput, Path model, Map<String, String> outputs, String name,
+                         String... settings) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -197,6 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
                 "batch.size=" + BATCH, "input.partitions=" + slots * 4));
         outputs.forEach((column, ref) -> command.add("outputs." + column + "=" + ref));
+        command.addAll(List.of(settings));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
@@ -207,7 +218,8 @@ public final class BenchCommand implements Callable<Integer> {
         return RunReport.mapper().readTree(last);
     }
 
-    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e, Soak.Result soak) {
+    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e, Soak.Result soak,
+                         JsonNode stream) {
         double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
         double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
         StringBuilder t = new StringBuilder();
@@ -231,6 +243,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + " RSS, x" + ratio(time) + " time", "heap, RSS <= x1.2, time <= x12 "
                     + verdict(heap <= 1.2 && rss <= 1.2 && time <= 12));
         }
+        // Per-step states of every step: extract with stride 1 writes each step in LENGTH windows (c),
+        // stream mode once (g). Same input: series of WINDOWS_PER_SERIES + LENGTH - 1 steps.
+        double steps = b.get("windows").asDouble() / BenchData.WINDOWS_PER_SERIES
+                * (BenchData.WINDOWS_PER_SERIES + LENGTH - 1);
+        double speedup = c.get("seconds").asDouble() / stream.get("seconds").asDouble();
+        double smaller = c.get("output_bytes").asDouble() / stream.get("output_bytes").asDouble();
+        row(t, "(g) per-step states of every step: stream mode vs (c)", String.format(Locale.ROOT,
+                "%,.0f steps/s vs %,.0f; x%.1f faster, x%.1f smaller output (%.0f vs %.0f bytes/step)",
+                steps / stream.get("seconds").asDouble(), steps / c.get("seconds").asDouble(), speedup, smaller,
+                stream.get("output_bytes").asDouble() / steps, c.get("output_bytes").asDouble() / steps),
+                "both >= x" + LENGTH / 2 + " " + verdict(speedup >= LENGTH / 2.0 && smaller >= LENGTH / 2.0));
         if (soak != null) {
             row(t, "(f) " + String.format(Locale.ROOT, "%,d", soak.batches()) + " batches: Arrow, tensor, session, rows",
                     String.format(Locale.ROOT, "RSS %.0f MB after %,d batches, %.0f MB at the end (%+.1f MB)",

@@ -60,6 +60,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("seconds", seconds);
             result.put("windows", report.counts().windowsWritten());
+            result.put("input_rows", report.counts().inputRows());
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
             result.put("peak_heap_bytes", heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
             result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
