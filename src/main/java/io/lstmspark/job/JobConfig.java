@@ -22,6 +22,7 @@ public record JobConfig(
         Model model,
         Map<String, String> outputs,
         int batchSize,
+        long batchMaxBytes,
         Output output,
         Map<String, Object> rendered) {
 

@@ -184,7 +184,7 @@ public final class JobConfigLoader {
                     .withFallback(c.root().withOnlyKey("outputs")).withFallback(c.root().withOnlyKey("batch"))
                     .withFallback(c.root().withOnlyKey("output")).unwrapped();
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
-                    atLeast(c, "batch.size", 1), output, rendered);
+                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered);
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }

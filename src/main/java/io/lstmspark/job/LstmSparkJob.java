@@ -104,6 +104,12 @@ public final class LstmSparkJob {
                         + "set window.length"));
         ModelCall call = ModelCallResolver.resolve(probe.model(), request, windowLength, in.features().size());
         lap("model_check", t1);
+        BatchSizing batch = BatchSizing.of(call, windowLength, in.features().size(), config.batchSize(),
+                config.batchMaxBytes());
+        if (batch.reduced()) {
+            LOG.info("Batches of {} windows instead of batch.size {}: {} bytes of native memory per window, "
+                    + "batch.max-bytes {}", batch.windows(), batch.requested(), batch.bytesPerWindow(), batch.maxBytes());
+        }
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
 
@@ -117,7 +123,7 @@ public final class LstmSparkJob {
                 checkStreamable(call, windowLength);
                 sorted = chunkMajorSteps(input, windowLength);
                 StreamPlan streamPlan = new StreamPlan(input.layout(), sorted.schema().size() - 1, windowLength,
-                        call.inputType(), config.batchSize(), modelKey, call, config.streamLayout());
+                        call.inputType(), batch.windows(), modelKey, call, config.streamLayout());
                 tasks = runPass(sorted, (progress, stats) -> new StreamInference(streamPlan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
                                 call.outputs()), target::writeWindows);
@@ -125,7 +131,7 @@ public final class LstmSparkJob {
                 sorted = sortedSteps(input);
                 ExecutionPlan windowPlan = new ExecutionPlan(
                         new WindowSpec(config.mode(), windowLength, config.window().stride()), input.layout(), maxGap,
-                        in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), config.batchSize(), modelKey, call,
+                        in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), batch.windows(), modelKey, call,
                         Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
                 plan = windowPlan;
                 tasks = runPass(sorted, (progress, stats) -> new WindowInference(windowPlan, progress, stats),
