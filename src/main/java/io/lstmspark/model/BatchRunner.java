@@ -26,6 +26,7 @@ public final class BatchRunner {
      */
     public BatchOutputs run(LoadedModel model, Tensor input) {
         int windows = Math.toIntExact(input.shape().size(0));
+        call.extensions().forEach(model::extend);
         Session.Runner runner = model.session().runner().feed(call.inputTensor(), input);
         fetches.forEach(runner::fetch);
         List<ModelCall.FetchedOutput> outputs = call.outputs();
