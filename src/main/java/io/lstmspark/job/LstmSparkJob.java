@@ -14,6 +14,8 @@ import io.lstmspark.model.ModelSafety;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.keras.StateTapPlanner;
+import io.lstmspark.model.keras.TapCheck;
 import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
@@ -28,7 +30,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -90,12 +95,17 @@ public final class LstmSparkJob {
         SessionThreads threads = sessionThreads();
         ModelRequest request = modelRequest(source);
         ModelCall call;
+        Optional<StateTapPlanner.Plan> taps;
         int windowLength;
         try (LoadedModel probe = LoadedModel.load(source, threads)) {
             windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
                     : ModelCallResolver.declaredWindowLength(probe, request).orElseThrow(() -> new ConfigException(
                     "window.length is not set and model " + source.path() + " does not declare its input length: "
                             + "set window.length"));
+            taps = StateTapPlanner.plan(probe, request, windowLength, in.features().size());
+            if (taps.isPresent()) {
+                request = request.withExtension(taps.get().taps());
+            }
             call = ModelCallResolver.resolve(probe, request, windowLength, in.features().size());
         }
         lap("model_check", t1);
@@ -133,7 +143,7 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, source, format, fingerprint, call, counts, tasks);
+            RunReport report = report(started, source, format, fingerprint, call, counts, tasks, taps);
             target.writeReport(report);
             target.publish();
             published = true;
@@ -251,7 +261,7 @@ public final class LstmSparkJob {
     }
 
     private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,
-                             RunReport.Counts counts, List<TaskStats> tasks) {
+                             RunReport.Counts counts, List<TaskStats> tasks, Optional<StateTapPlanner.Plan> taps) {
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
@@ -262,7 +272,19 @@ public final class LstmSparkJob {
                 counts,
                 new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), 1),
                 RunReport.byExecutor(tasks),
-                stageMillis);
+                stageMillis,
+                taps.map(LstmSparkJob::tapInfo).orElse(null));
+    }
+
+    private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {
+        List<RunReport.TapLayerInfo> layers = plan.layers().stream()
+                .map(l -> new RunReport.TapLayerInfo(l.name(), l.position(), l.features(), l.units(),
+                        l.activation().orElseThrow().kerasName(), l.recurrentActivation().orElseThrow().kerasName(),
+                        l.useBias(), new TreeMap<>(l.sources())))
+                .toList();
+        TapCheck check = plan.check();
+        return new RunReport.StateTapInfo(plan.configSource(), layers, check.status().name().toLowerCase(Locale.ROOT),
+                check.detail(), Double.isNaN(check.maxDifference()) ? null : check.maxDifference());
     }
 
     private void lap(String stage, long startedNanos) {

@@ -305,9 +305,10 @@ public final class KerasLstmLayers {
         }
 
         KerasLstmLayers read() {
-            Map<String, LayerVariable> byName = new LinkedHashMap<>();
+            Map<String, Map<String, LayerVariable>> groups = new LinkedHashMap<>();
             for (String handle : functions.capturedVariables()) {
-                variables.heldBy(handle).ifPresent(v -> byName.putIfAbsent(v.name(), v));
+                variables.heldBy(handle).ifPresent(v -> groups.computeIfAbsent(prefix(v.name()), p -> new LinkedHashMap<>())
+                        .putIfAbsent(v.name().substring(v.name().lastIndexOf('/') + 1), v));
             }
             List<LstmLayer> lstms = new ArrayList<>();
             List<OtherRecurrentLayer> others = new ArrayList<>();
@@ -315,21 +316,15 @@ public final class KerasLstmLayers {
             List<HeadLayer> head = new ArrayList<>();
             Optional<String> headProblem = Optional.of("the model has no LSTM layer");
             Optional<String> inputBlocker = Optional.empty();
-            java.util.Set<String> used = new java.util.HashSet<>();
-            for (LayerVariable variable : byName.values()) {
-                if (used.contains(variable.name())) {
-                    continue;
-                }
-                String prefix = prefix(variable.name());
-                LayerVariable recurrent = byName.get(prefix + "/recurrent_kernel");
-                LayerVariable bias = byName.get(prefix + "/bias");
-                String layerName = layerName(prefix);
-                if (variable.name().endsWith("/kernel") && variable.rank() == 2 && recurrent != null) {
-                    used.addAll(List.of(variable.name(), recurrent.name(), prefix + "/bias"));
-                    String kind = recurrentKind(variable, recurrent, prefix);
+            for (Map.Entry<String, Map<String, LayerVariable>> group : groups.entrySet()) {
+                String layerName = layerName(group.getKey());
+                LayerVariable kernel = group.getValue().get("kernel");
+                LayerVariable recurrent = group.getValue().get("recurrent_kernel");
+                Optional<LayerVariable> bias = Optional.ofNullable(group.getValue().get("bias"));
+                if (kernel != null && kernel.rank() == 2 && recurrent != null) {
+                    String kind = recurrentKind(kernel, recurrent, group.getKey());
                     if (kind.equals("LSTM")) {
-                        lstms.add(lstm(layerName, lstms.size(), variable, recurrent, Optional.ofNullable(bias),
-                                inputBlocker));
+                        lstms.add(lstm(layerName, lstms.size(), kernel, recurrent, bias, inputBlocker));
                         head.clear();
                         headProblem = Optional.empty();
                     } else {
@@ -339,24 +334,23 @@ public final class KerasLstmLayers {
                         headProblem = headProblem.or(() -> Optional.of("layer '" + layerName + "' (" + kind
                                 + ") follows the last LSTM"));
                     }
-                } else if (variable.name().endsWith("/kernel") && variable.rank() == 2) {
-                    used.addAll(List.of(variable.name(), prefix + "/bias"));
+                } else if (kernel != null && kernel.rank() == 2) {
                     otherLayers.put(layerName, "Dense layer (inferred from its weights)");
-                    Optional<Activation> activation = functions.denseActivation(variable.handleOp());
+                    Optional<Activation> activation = functions.denseActivation(kernel.handleOp());
                     if (activation.isPresent()) {
-                        head.add(new HeadLayer(layerName, HeadLayer.Kind.DENSE, Optional.of(variable),
-                                Optional.ofNullable(bias), activation.get(), "weights " + variable
-                                + (bias == null ? "" : ", " + bias) + "; activation from the function body"));
+                        head.add(new HeadLayer(layerName, HeadLayer.Kind.DENSE, Optional.of(kernel), bias,
+                                activation.get(), "weights " + kernel + bias.map(b -> ", " + b).orElse("")
+                                + "; activation from the function body"));
                     } else {
                         headProblem = headProblem.or(() -> Optional.of("the activation of Dense layer '" + layerName
                                 + "' is not readable from the function body"));
                     }
                     inputBlocker = inputBlocker.or(() -> Optional.of("layer '" + layerName + "' (Dense) comes before it"));
                 } else {
-                    used.add(variable.name());
-                    headProblem = headProblem.or(() -> Optional.of("variable " + variable + " belongs to a layer the "
+                    String weights = group.getValue().values().toString();
+                    headProblem = headProblem.or(() -> Optional.of("variables " + weights + " belong to a layer the "
                             + "check does not reproduce"));
-                    inputBlocker = inputBlocker.or(() -> Optional.of("variable " + variable + " belongs to a layer "
+                    inputBlocker = inputBlocker.or(() -> Optional.of("variables " + weights + " belong to a layer "
                             + "that comes before it"));
                 }
             }
