@@ -34,7 +34,7 @@ public final class LoadedModel implements AutoCloseable {
     private final Graph graph;
     private final Session session;
     private final Map<String, Signature> signatures;
-    private final java.util.Set<GraphExtension> extensions = new java.util.HashSet<>();
+    private final java.util.Set<GraphExtension> extensions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LoadedModel(ModelSource source, SavedModelBundle bundle, Graph graph, Session session,
                         Map<String, Signature> signatures) {
@@ -173,10 +173,15 @@ public final class LoadedModel implements AutoCloseable {
      * Adds the extension's ops to the graph unless this model already has them: once per loaded model,
      * whichever task asks first. The session picks the new ops up on its next run.
      */
-    public synchronized void extend(GraphExtension extension) {
-        if (!extensions.contains(extension)) {
-            extension.addTo(graph);
-            extensions.add(extension);
+    public void extend(GraphExtension extension) {
+        if (extensions.contains(extension)) {
+            return;
+        }
+        synchronized (extensions) {
+            if (!extensions.contains(extension)) {
+                extension.addTo(graph);
+                extensions.add(extension);
+            }
         }
     }
 

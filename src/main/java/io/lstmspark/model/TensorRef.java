@@ -1,7 +1,6 @@
 package io.lstmspark.model;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,11 +73,6 @@ public sealed interface TensorRef extends Serializable
         @Override
         public String toString() {
             return "lstm:" + layer + "." + part.label();
-        }
-
-        /** The parts a user can write, for messages. */
-        public static String parts() {
-            return Arrays.stream(Part.values()).map(Part::label).toList().toString();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.lstmspark.model.keras;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,10 +151,5 @@ final class ModelVariables {
             }
         }
         return keys;
-    }
-
-    /** Every variable, in object-graph order. */
-    List<LayerVariable> all() {
-        return new ArrayList<>(byNode.values());
     }
 }

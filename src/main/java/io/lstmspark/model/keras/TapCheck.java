@@ -4,7 +4,6 @@ import io.lstmspark.model.ElementType;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.TensorRef;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -183,11 +182,5 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
     @Override
     public String toString() {
         return status + ": " + detail;
-    }
-
-    static List<String> labels(List<LstmLayer> layers) {
-        List<String> labels = new ArrayList<>();
-        layers.forEach(l -> labels.add(l.label()));
-        return labels;
     }
 }
