@@ -88,7 +88,10 @@ class StateTapJobTest {
     }
 
     @Test
-    void runReportStatesTheLayersAndThePassedSelfCheck() {
+    void runReportStatesTheLayersAndThePassedSelfCheck() throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("out").resolve(RunReport.FILE_NAME).toFile());
+        assertEquals("passed", written.path("state_taps").path("self_check").asText(), written.toString());
         RunReport.StateTapInfo taps = report.stateTaps();
         assertEquals("passed", taps.selfCheck(), taps.selfCheckDetail());
         assertTrue(taps.maxDifference() <= 1e-4);

@@ -62,9 +62,10 @@ public final class KerasLstmLayers {
                 + " is a frozen GraphDef: LSTM state taps need a SavedModel, whose variables hold the layers' weights"));
         ModelVariables variables = ModelVariables.read(meta);
         if (variables.isEmpty()) {
-            throw new ModelException("model " + path + " has no variables restored from a TF2 checkpoint, so it has "
-                    + "no Keras LSTM layer whose weights a state tap could read (it has no LSTM layers); tap a "
-                    + "Keras SavedModel (model.save or model.export), or name a graph tensor op:N");
+            throw new ModelException("model " + path + " has no variables restored through a TF2 object graph "
+                    + "(a model without weights, or a TF1 graph), so it has no Keras LSTM layer whose weights a state "
+                    + "tap could read: it has no LSTM layers to tap. Tap a Keras SavedModel (model.save or "
+                    + "model.export), or name a graph tensor op:N");
         }
         KerasMetadata keras = KerasMetadata.read(model.source().localPath(), meta.getObjectGraphDef());
         if (keras.model().isPresent() && keras.model().get().config().has("layers")) {

@@ -61,8 +61,13 @@ public final class StateTapPlanner {
             throw new ModelException("model " + path + ": cannot tap its LSTM layers: " + chain);
         }
         ModelCallResolver.WindowInput input = ModelCallResolver.windowInput(model, request, windowLength, features);
-        Settled settled = settle(model, request.signature(), input, windowLength, features, discovered);
+        Checked settled = settle(model, request.signature(), input, windowLength, features, discovered);
         TapCheck check = settled.check();
+        if (settled.layers().stream().anyMatch(l -> l.activation().isEmpty())) {
+            throw new ModelException("model " + path + " records no activation for LSTM layers "
+                    + settled.layers().stream().filter(l -> l.activation().isEmpty()).map(LstmLayer::name).toList()
+                    + ", and the self-check could not settle it: " + check.detail());
+        }
         if (check.status() == TapCheck.Status.FAILED) {
             throw new ModelException("model " + path + ": the LSTM state taps fail their self-check: " + check.detail()
                     + ". Their states would not be the model's; the layers were read as "
@@ -79,16 +84,33 @@ public final class StateTapPlanner {
         return Optional.of(new Plan(taps, tapped, check, discovered.configSource()));
     }
 
-    private record Settled(List<LstmLayer> layers, TapCheck check) {
+    /**
+     * Every LSTM layer of a model with its activations settled where the model records none, and the
+     * self-check of their taps against the model's output: what {@code inspect} reports.
+     */
+    public record Checked(KerasLstmLayers discovered, List<LstmLayer> layers, TapCheck check) {
     }
 
-    /** Checks the layers as recorded, or finds the one activation that reproduces the model when none is recorded. */
-    private static Settled settle(LoadedModel model, String signature, ModelCallResolver.WindowInput input, int length,
+    /** Runs discovery and the self-check on windows of {@code windowLength} x {@code features}, without a job. */
+    public static Checked check(LoadedModel model, String signature, int windowLength, int features) {
+        KerasLstmLayers discovered = KerasLstmLayers.discover(model, signature);
+        ModelRequest request = new ModelRequest(model.source(), signature, Optional.empty(),
+                java.util.Map.of("check", new TensorRef.LstmState("0", TensorRef.LstmState.Part.H)));
+        ModelCallResolver.WindowInput input = ModelCallResolver.windowInput(model, request, windowLength, features);
+        return settle(model, signature, input, windowLength, features, discovered);
+    }
+
+    /**
+     * Checks the layers as recorded; when the model records no activation, the first candidate that
+     * reproduces the model's output settles it (layers stay unsettled if none does or none can be checked).
+     */
+    private static Checked settle(LoadedModel model, String signature, ModelCallResolver.WindowInput input, int length,
                                   int features, KerasLstmLayers discovered) {
         List<LstmLayer> layers = discovered.layers();
         boolean unknown = layers.stream().anyMatch(l -> l.activation().isEmpty() || l.recurrentActivation().isEmpty());
         if (!unknown) {
-            return new Settled(layers, TapCheck.run(model, signature, input, length, features, layers, discovered));
+            return new Checked(discovered, layers,
+                    TapCheck.run(model, signature, input, length, features, layers, discovered));
         }
         List<String> tried = new ArrayList<>();
         for (Activation candidate : CANDIDATES) {
@@ -99,16 +121,15 @@ public final class StateTapPlanner {
                     .toList();
             TapCheck check = TapCheck.run(model, signature, input, length, features, assumed, discovered);
             if (check.status() == TapCheck.Status.NOT_CHECKED) {
-                throw new ModelException("model " + model.source().path() + " records no activation for LSTM layers "
-                        + layers.stream().filter(l -> l.activation().isEmpty()).map(LstmLayer::name).toList()
-                        + ", and the self-check that would settle it cannot run: " + check.detail());
+                return new Checked(discovered, layers, check);
             }
             if (check.status() == TapCheck.Status.PASSED) {
-                return new Settled(assumed, check);
+                return new Checked(discovered, assumed, check);
             }
             tried.add(candidate + ": " + check.detail());
         }
-        throw new ModelException("model " + model.source().path() + " records no activation for its LSTM layers, "
-                + "and no candidate (sigmoid gates with " + CANDIDATES + ") reproduces its output: " + tried);
+        return new Checked(discovered, layers, new TapCheck(TapCheck.Status.FAILED, "no candidate activation "
+                + "(sigmoid gates with " + CANDIDATES + ") reproduces the model's output: " + tried,
+                TapCheck.WINDOWS, Double.NaN, ""));
     }
 }

@@ -71,7 +71,7 @@ class StateTapRefusalsTest {
     @Test
     void modelWithoutVariablesIsRefused() {
         assertMentions(refusal(identityModel(dir.resolve("identity")), 4, 2, "lstm:0.h"),
-                "has no variables", "no LSTM layers");
+                "has no variables", "it has no LSTM layers to tap");
     }
 
     @Test
