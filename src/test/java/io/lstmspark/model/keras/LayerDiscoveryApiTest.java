@@ -47,4 +47,19 @@ class LayerDiscoveryApiTest {
             assertEquals(List.of("lstm_7", "lstm_8"), checked.layers().stream().map(LstmLayer::name).toList());
         }
     }
+
+    @Test
+    void selfCheckFailsWhenTheLayersAreReadWrong() {
+        // The check has teeth: the same layers read as relu LSTMs do not reproduce the model.
+        try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("lake_chlorophyll_lstm").resolve("saved_model"))) {
+            KerasLstmLayers discovered = KerasLstmLayers.discover(model);
+            List<LstmLayer> misread = discovered.layers().stream()
+                    .map(l -> l.withActivations(Activation.RELU, Activation.SIGMOID, "misread on purpose")).toList();
+            var input = io.lstmspark.model.ModelCallResolver.windowInput(model,
+                    Taps.request(model, "h=lstm:0.h"), 12, 3);
+            TapCheck check = TapCheck.run(model, "serving_default", input, 12, 3, misread, discovered);
+            assertEquals(TapCheck.Status.FAILED, check.status(), check.detail());
+            assertTrue(check.maxDifference() > TapCheck.TOLERANCE, check.detail());
+        }
+    }
 }
