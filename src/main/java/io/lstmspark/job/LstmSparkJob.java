@@ -16,6 +16,8 @@ import io.lstmspark.model.ModelSafety;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.keras.StateTapPlanner;
+import io.lstmspark.model.keras.TapCheck;
 import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
@@ -31,7 +33,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -102,6 +107,15 @@ public final class LstmSparkJob {
                 : ModelCallResolver.declaredWindowLength(probe.model(), request).orElseThrow(() -> new ConfigException(
                 "window.length is not set and model " + source.path() + " does not declare its input length: "
                         + "set window.length"));
+        Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, windowLength,
+                in.features().size());
+        if (taps.isPresent()) {
+            request = request.withExtension(taps.get().taps());
+            if (config.mode() == WindowMode.STREAM && request.states().isEmpty()) {
+                // Tapped layers carry their own states from chunk to chunk.
+                request = request.withStates(taps.get().taps().carriedStates());
+            }
+        }
         ModelCall call = ModelCallResolver.resolve(probe.model(), request, windowLength, in.features().size());
         lap("model_check", t1);
         BatchSizing batch = BatchSizing.of(call, windowLength, in.features().size(), config.batchSize(),
@@ -161,7 +175,8 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, source, format, fingerprint, call, counts, tasks, probe.loadedNow());
+            RunReport report = report(started, source, format, fingerprint, call, counts, tasks, probe.loadedNow(),
+                    taps);
             target.writeReport(report);
             target.publish();
             published = true;
@@ -247,8 +262,9 @@ public final class LstmSparkJob {
         }
         if (call.states().isEmpty()) {
             throw new ConfigException("mode = stream carries the LSTM's state from chunk to chunk, but model "
-                    + config.model().path() + " was given no state to carry: set model.state-inputs and "
-                    + "model.state-outputs to the model's initial-state inputs and final-state outputs");
+                    + config.model().path() + " was given no state to carry: tap its LSTM layers "
+                    + "(outputs such as h = \"lstm:0.sequence\"), or set model.state-inputs and "
+                    + "model.state-outputs to the model's own initial-state inputs and final-state outputs");
         }
         for (ModelCall.FetchedOutput output : call.outputs()) {
             if (output.rank() == 0 || output.windowShape()[0] != chunkLength) {
@@ -323,11 +339,12 @@ public final class LstmSparkJob {
                     TensorRef.parse(config.model().stateOutputs().get(s))));
         }
         return new ModelRequest(source, config.model().signature(), config.model().input().map(TensorRef::parse),
-                outputs, states);
+                outputs, states, List.of());
     }
 
     private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,
-                             RunReport.Counts counts, List<TaskStats> tasks, boolean driverLoaded) {
+                             RunReport.Counts counts, List<TaskStats> tasks, boolean driverLoaded,
+                             Optional<StateTapPlanner.Plan> taps) {
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
@@ -338,7 +355,19 @@ public final class LstmSparkJob {
                 counts,
                 new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), driverLoaded ? 1 : 0),
                 RunReport.byExecutor(tasks),
-                stageMillis);
+                stageMillis,
+                taps.map(LstmSparkJob::tapInfo).orElse(null));
+    }
+
+    private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {
+        List<RunReport.TapLayerInfo> layers = plan.layers().stream()
+                .map(l -> new RunReport.TapLayerInfo(l.name(), l.position(), l.features(), l.units(),
+                        l.activation().orElseThrow().kerasName(), l.recurrentActivation().orElseThrow().kerasName(),
+                        l.useBias(), new TreeMap<>(l.sources())))
+                .toList();
+        TapCheck check = plan.check();
+        return new RunReport.StateTapInfo(plan.configSource(), layers, check.status().name().toLowerCase(Locale.ROOT),
+                check.detail(), Double.isNaN(check.maxDifference()) ? null : check.maxDifference());
     }
 
     private void lap(String stage, long startedNanos) {

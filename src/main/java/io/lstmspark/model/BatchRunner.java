@@ -36,6 +36,7 @@ public final class BatchRunner {
      */
     public BatchOutputs run(LoadedModel model, Tensor input, List<Tensor> states) {
         int windows = Math.toIntExact(input.shape().size(0));
+        call.extensions().forEach(model::extend);
         Session.Runner runner = model.session().runner().feed(call.inputTensor(), input);
         for (int s = 0; s < states.size(); s++) {
             runner.feed(call.states().get(s).inputTensor(), states.get(s));

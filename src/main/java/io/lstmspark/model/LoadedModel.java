@@ -34,6 +34,7 @@ public final class LoadedModel implements AutoCloseable {
     private final Graph graph;
     private final Session session;
     private final Map<String, Signature> signatures;
+    private final java.util.Set<GraphExtension> extensions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LoadedModel(ModelSource source, SavedModelBundle bundle, Graph graph, Session session,
                         Map<String, Signature> signatures) {
@@ -162,6 +163,27 @@ public final class LoadedModel implements AutoCloseable {
     /** Signatures by key, in the order the model lists them. */
     public Map<String, Signature> signatures() {
         return signatures;
+    }
+
+    /** The meta graph the model was loaded from; empty for a frozen GraphDef. */
+    public Optional<MetaGraphDef> metaGraph() {
+        return bundle == null ? Optional.empty() : Optional.of(bundle.metaGraphDef());
+    }
+
+    /**
+     * Adds the extension's ops to the graph unless this model already has them: once per loaded model,
+     * whichever task asks first. The session picks the new ops up on its next run.
+     */
+    public void extend(GraphExtension extension) {
+        if (extensions.contains(extension)) {
+            return;
+        }
+        synchronized (extensions) {
+            if (!extensions.contains(extension)) {
+                extension.addTo(graph);
+                extensions.add(extension);
+            }
+        }
     }
 
     /** The {@code index}-th output of operation {@code opName} in the top-level graph, if any. */

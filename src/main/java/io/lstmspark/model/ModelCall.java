@@ -6,19 +6,23 @@ import java.util.List;
 
 /**
  * A model call resolved on the driver, ready for executors: the tensor to feed with its per-window
- * shape and type, and the tensors to fetch with the per-window shape each one has.
+ * shape and type, the tensors to fetch with the per-window shape each one has, the states carried from
+ * chunk to chunk (stream mode), and the ops to add to the model's graph first (built once per loaded
+ * model, see {@link LoadedModel#extend}).
  */
 public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape,
-                        List<FetchedOutput> outputs, List<CarriedState> states) implements Serializable {
+                        List<FetchedOutput> outputs, List<CarriedState> states, List<GraphExtension> extensions)
+        implements Serializable {
 
     public ModelCall {
         inputWindowShape = inputWindowShape.clone();
         outputs = List.copyOf(outputs);
         states = List.copyOf(states);
+        extensions = List.copyOf(extensions);
     }
 
     public ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape, List<FetchedOutput> outputs) {
-        this(inputTensor, inputType, inputWindowShape, outputs, List.of());
+        this(inputTensor, inputType, inputWindowShape, outputs, List.of(), List.of());
     }
 
     /**

@@ -40,11 +40,10 @@ public final class ModelCallResolver {
 
     public static ModelCall resolve(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
-        ElementType inputType = ElementType.of(input.type()).orElseThrow(() -> new ModelException(
-                "model " + model.source().path() + ": " + input.description() + " takes " + input.type()
-                        + "; lstm-spark feeds float32 or float64 windows: choose another input with model.input"));
+        ElementType inputType = inputType(model, input);
         long[] windowShape = adaptWindowShape(model, input, windowLength, features);
 
+        request.extensions().forEach(model::extend);
         Map<String, FoundTensor> outputs = new LinkedHashMap<>();
         request.outputs().forEach((column, ref) -> outputs.put(column, findOutput(model, request, "outputs." + column, ref)));
         List<FoundState> states = new ArrayList<>();
@@ -68,6 +67,31 @@ public final class ModelCallResolver {
                 + model.source().path() + ": state " + in.description() + " is " + in.type()
                 + "; carried states must be float32 or float64"));
         return new FoundState(in, out, Math.toIntExact(shape.size(1)), type);
+    }
+
+    /** The tensor the windows are fed to, with its type and the shape one window is fed in. */
+    public record WindowInput(String tensor, ElementType type, long[] windowShape) {
+        public WindowInput {
+            windowShape = windowShape.clone();
+        }
+
+        @Override
+        public long[] windowShape() {
+            return windowShape.clone();
+        }
+    }
+
+    /** The input {@link #resolve} feeds, for ops that read the same windows (graph extensions). */
+    public static WindowInput windowInput(LoadedModel model, ModelRequest request, int windowLength, int features) {
+        FoundTensor input = findInput(model, request);
+        return new WindowInput(input.name(), inputType(model, input),
+                adaptWindowShape(model, input, windowLength, features));
+    }
+
+    private static ElementType inputType(LoadedModel model, FoundTensor input) {
+        return ElementType.of(input.type()).orElseThrow(() -> new ModelException(
+                "model " + model.source().path() + ": " + input.description() + " takes " + input.type()
+                        + "; lstm-spark feeds float32 or float64 windows: choose another input with model.input"));
     }
 
     /** The window length the model's input declares ([batch, length, features]), if it fixes one. */
@@ -110,6 +134,14 @@ public final class ModelCallResolver {
     private static FoundTensor findOutput(LoadedModel model, ModelRequest request, String configKey, TensorRef ref) {
         if (ref instanceof TensorRef.GraphTensor tensor) {
             return graphTensor(model, tensor, configKey);
+        }
+        if (ref instanceof TensorRef.LstmState state) {
+            String name = request.extensions().stream().flatMap(e -> e.tensorFor(state).stream()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no graph extension computes " + state
+                            + " (" + configKey + "): the job plans state taps before resolving outputs"));
+            Output<?> output = model.graph().output(name);
+            return new FoundTensor(name, "LSTM state tap " + state + " (" + name + ")", output.shape(),
+                    output.dataType());
         }
         String key = ((TensorRef.SignatureKey) ref).key();
         Signature signature = signature(model, request, configKey);
@@ -228,7 +260,7 @@ public final class ModelCallResolver {
         } finally {
             fed.forEach(Tensor::close);
         }
-        return new ModelCall(input.name(), inputType, windowShape, fetched, carried);
+        return new ModelCall(input.name(), inputType, windowShape, fetched, carried, request.extensions());
     }
 
     private static Tensor zeros(ElementType type, long[] shape) {

@@ -1,5 +1,6 @@
 package io.lstmspark.output;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -27,7 +28,8 @@ public record RunReport(
         Counts counts,
         ModelLoads modelLoads,
         Map<String, ExecutorInfo> executors,
-        Map<String, Long> stageMillis) {
+        Map<String, Long> stageMillis,
+        @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps) {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
@@ -37,6 +39,21 @@ public record RunReport(
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {
+    }
+
+    /**
+     * LSTM state taps (absent when none were requested): the layers computed, where their configuration
+     * and weights were read, and the self-check of the taps against the model's own output.
+     *
+     * @param selfCheck       passed, failed or not_checked
+     * @param maxDifference   largest relative difference from the model's output; null when not checked
+     */
+    public record StateTapInfo(String configSource, List<TapLayerInfo> layers, String selfCheck,
+                               String selfCheckDetail, Double maxDifference) {
+    }
+
+    public record TapLayerInfo(String name, int position, int features, int units, String activation,
+                               String recurrentActivation, boolean useBias, Map<String, String> sources) {
     }
 
     /**

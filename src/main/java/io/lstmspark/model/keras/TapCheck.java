@@ -1,0 +1,186 @@
+package io.lstmspark.model.keras;
+
+import io.lstmspark.model.ElementType;
+import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCallResolver;
+import io.lstmspark.model.TensorRef;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * The self-check of state taps: when the model's output is a known function of its last LSTM layer
+ * (LSTM → [Dropout] → Dense ... as the model records them), the taps of every LSTM layer plus that
+ * head, all computed by TensorFlow, must reproduce the model's own signature output on the same
+ * windows, to {@value #TOLERANCE} x max(1, |output|). The windows are seeded standard-normal draws:
+ * non-zero in every feature, so every weight takes part.
+ *
+ * @param status        passed, failed, or not checked (with the reason in {@code detail})
+ * @param windows       windows compared
+ * @param maxDifference largest |reproduced - model| / max(1, |model|) over all values
+ * @param output        the signature output compared
+ */
+public record TapCheck(Status status, String detail, int windows, double maxDifference, String output) {
+
+    public static final double TOLERANCE = 1e-4;
+    static final int WINDOWS = 16;
+    private static final long SEED = 20240611L;
+
+    public enum Status { PASSED, FAILED, NOT_CHECKED }
+
+    static TapCheck notChecked(String why) {
+        return new TapCheck(Status.NOT_CHECKED, why, 0, Double.NaN, "");
+    }
+
+    /**
+     * Checks {@code layers} (every LSTM layer of the model, activations settled) against the model's
+     * output in {@code signature}, feeding windows the way the job feeds them.
+     */
+    static TapCheck run(LoadedModel model, String signature, ModelCallResolver.WindowInput input, int length,
+                        int features, List<LstmLayer> layers, KerasLstmLayers discovered) {
+        if (discovered.head().isEmpty()) {
+            return notChecked("the model's output is not a known function of its last LSTM: "
+                    + discovered.headProblem().orElse(""));
+        }
+        for (LstmLayer layer : layers) {
+            if (layer.problem().isPresent()) {
+                return notChecked("layer '" + layer.name() + "' cannot be reproduced: " + layer.problem().get());
+            }
+        }
+        String chain = chainProblem(layers, features);
+        if (chain != null) {
+            return notChecked(chain);
+        }
+        Signature sig = model.signatures().get(signature);
+        if (sig == null || sig.getOutputs().size() != 1) {
+            return notChecked("signature '" + signature + "' has " + (sig == null ? "no" : sig.getOutputs().size())
+                    + " outputs; the check compares a single output");
+        }
+        String output = sig.getOutputs().values().iterator().next().name;
+        String outputKey = sig.getOutputs().keySet().iterator().next();
+        StateTaps taps = new StateTaps(input.tensor(), length, features,
+                layers.stream().map(StateTaps.TapLayer::of).toList());
+        model.extend(taps);
+        String reproduced = reproducedOutput(model.graph(), taps, discovered.head().get());
+        return compare(model, input, output, reproduced, "signature '" + signature + "' output '" + outputKey + "'");
+    }
+
+    /** Why the layers do not chain (layer k reads layer k-1's sequence, layer 0 the windows), or null. */
+    static String chainProblem(List<LstmLayer> layers, int features) {
+        int width = features;
+        String from = "the windows (" + features + " features)";
+        for (LstmLayer layer : layers) {
+            if (layer.features() != width) {
+                return "LSTM layer '" + layer.name() + "' takes " + layer.features() + " inputs per step but "
+                        + from + " give " + width + ": something other than Dropout comes between them";
+            }
+            width = layer.units();
+            from = "LSTM layer '" + layer.name() + "' (" + layer.units() + " units)";
+        }
+        return null;
+    }
+
+    /** Adds the head (once) after the last layer's final hidden state; returns the reproduced output tensor. */
+    private static String reproducedOutput(Graph graph, StateTaps taps, List<HeadLayer> head) {
+        String name = taps.scope() + "_check/reproduced";
+        if (graph.operation(name) == null) {
+            StateTaps.TapLayer last = taps.layers().get(taps.layers().size() - 1);
+            Operand<?> h = graph.outputOrThrow(taps.tensor(last, TensorRef.LstmState.Part.H));
+            addHead(Ops.create(graph).withSubScope(taps.scope() + "_check"), graph, h, head, h.type());
+        }
+        return name + ":0";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends TFloating> void addHead(Ops tf, Graph graph, Operand<?> h, List<HeadLayer> head,
+                                                      Class<?> type) {
+        Class<T> t = (Class<T>) type;
+        Operand<T> y = (Operand<T>) h;
+        for (HeadLayer layer : head) {
+            if (layer.kind() == HeadLayer.Kind.DENSE) {
+                y = tf.linalg.matMul(y, tf.readVariableOp(
+                        TapGraph.variableOp(graph, layer.kernel().orElseThrow().handleOp()).output(0), t));
+                if (layer.bias().isPresent()) {
+                    y = tf.math.add(y, tf.readVariableOp(
+                            TapGraph.variableOp(graph, layer.bias().get().handleOp()).output(0), t));
+                }
+            }
+            y = TapGraph.apply(tf, layer.activation(), y);
+        }
+        tf.withName("reproduced").identity(y);
+    }
+
+    private static TapCheck compare(LoadedModel model, ModelCallResolver.WindowInput input, String output,
+                                    String reproduced, String outputLabel) {
+        long[] shape = new long[input.windowShape().length + 1];
+        shape[0] = WINDOWS;
+        System.arraycopy(input.windowShape(), 0, shape, 1, input.windowShape().length);
+        Random random = new Random(SEED);
+        int size = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        double[] values = new double[size];
+        Arrays.setAll(values, i -> random.nextGaussian());
+        try (Tensor windows = windowTensor(input.type(), Shape.of(shape), values);
+             Result result = model.session().runner().feed(input.tensor(), windows)
+                     .fetch(output).fetch(reproduced).run()) {
+            Tensor expected = result.get(0);
+            Tensor actual = result.get(1);
+            if (!expected.shape().equals(actual.shape())) {
+                return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape() + ", the model's "
+                        + expected.shape(), WINDOWS, Double.NaN, outputLabel);
+            }
+            double[] e = doubles(expected);
+            double[] a = doubles(actual);
+            double max = 0;
+            for (int i = 0; i < e.length; i++) {
+                max = Math.max(max, Math.abs(e[i] - a[i]) / Math.max(1, Math.abs(e[i])));
+            }
+            boolean passed = max <= TOLERANCE;
+            return new TapCheck(passed ? Status.PASSED : Status.FAILED,
+                    (passed ? "the taps reproduce " : "the taps do NOT reproduce ") + outputLabel + " on " + WINDOWS
+                            + " random windows: largest relative difference " + String.format("%.2e", max)
+                            + (passed ? " <= " : " > ") + TOLERANCE, WINDOWS, max, outputLabel);
+        }
+    }
+
+    private static Tensor windowTensor(ElementType type, Shape shape, double[] values) {
+        if (type == ElementType.FLOAT64) {
+            return TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
+        }
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
+    }
+
+    private static double[] doubles(Tensor tensor) {
+        double[] values = new double[Math.toIntExact(tensor.shape().size())];
+        if (tensor instanceof TFloat64 doubles) {
+            doubles.copyTo(DataBuffers.of(values, false, false));
+            return values;
+        }
+        float[] floats = new float[values.length];
+        ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
+        for (int i = 0; i < floats.length; i++) {
+            values[i] = floats[i];
+        }
+        return values;
+    }
+
+    /** For the run report: status and detail in one line. */
+    @Override
+    public String toString() {
+        return status + ": " + detail;
+    }
+}

@@ -1,0 +1,118 @@
+package io.lstmspark.model.keras;
+
+import io.lstmspark.model.ModelException;
+import io.lstmspark.model.TensorRef;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Builds the ops of {@link StateTaps} in a model's graph: per layer, the input projection of all steps
+ * in one MatMul, then the Keras LSTM step unrolled over the window (z = x W + h U + b; gates i, f, g, o;
+ * c' = f c + i act(g); h' = o act(c')), states stacked into sequences.
+ */
+final class TapGraph {
+
+    private TapGraph() {
+    }
+
+    static void build(Graph graph, StateTaps taps) {
+        GraphOperation firstKernel = variableOp(graph, taps.layers().get(0).kernelOp());
+        DataType dtype = firstKernel.attributes().getAttrType("dtype");
+        if (dtype == DataType.DT_FLOAT) {
+            build(graph, taps, TFloat32.class);
+        } else if (dtype == DataType.DT_DOUBLE) {
+            build(graph, taps, TFloat64.class);
+        } else {
+            throw new ModelException("LSTM layer '" + taps.layers().get(0).name() + "' has " + dtype
+                    + " weights; state taps compute float32 or float64 layers");
+        }
+    }
+
+    private static <T extends TFloating> void build(Graph graph, StateTaps taps, Class<T> type) {
+        Ops tf = Ops.create(graph).withSubScope(taps.scope());
+        Operand<?> fed = graph.outputOrThrow(taps.inputTensor());
+        Operand<T> x = tf.reshape(tf.dtypes.cast(fed, type),
+                tf.constant(new int[] {-1, taps.length(), taps.features()}));
+        for (StateTaps.TapLayer layer : taps.layers()) {
+            x = layer(tf.withSubScope("layer_" + layer.position()), graph, taps.length(), layer, x, type);
+        }
+        for (StateTaps.TapLayer layer : taps.layers()) {
+            for (TensorRef.LstmState.Part part : TensorRef.LstmState.Part.values()) {
+                String name = taps.tensor(layer, part);
+                if (graph.operation(name.substring(0, name.lastIndexOf(':'))) == null) {
+                    throw new IllegalStateException("state tap op " + name + " was not created under its expected name");
+                }
+            }
+        }
+    }
+
+    /** One layer over x [batch, length, features]; returns its hidden-state sequence [batch, length, units]. */
+    private static <T extends TFloating> Operand<T> layer(Ops tf, Graph graph, int length, StateTaps.TapLayer layer,
+                                                          Operand<T> x, Class<T> type) {
+        int units = layer.units();
+        Operand<T> kernel = tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type);
+        Operand<T> recurrent = tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type);
+        Operand<T> projected = tf.linalg.matMul(tf.reshape(x, tf.constant(new int[] {-1, layer.features()})), kernel);
+        if (!layer.biasOp().isEmpty()) {
+            projected = tf.math.add(projected, tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type));
+        }
+        List<Operand<T>> steps = tf.unstack(
+                tf.reshape(projected, tf.constant(new int[] {-1, length, 4 * units})), (long) length,
+                Unstack.axis(1L)).output().stream().map(o -> (Operand<T>) o).toList();
+
+        Operand<TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
+                tf.dtypes.cast(tf.constant(0f), type));
+        Operand<T> h = tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units));
+        Operand<T> c = tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units));
+        List<Operand<T>> hs = new ArrayList<>();
+        List<Operand<T>> cs = new ArrayList<>();
+        for (Operand<T> step : steps) {
+            Operand<T> z = tf.math.add(step, tf.linalg.matMul(h, recurrent));
+            List<org.tensorflow.Output<T>> gates = tf.split(tf.constant(1), z, 4L).output();
+            Operand<T> i = apply(tf, layer.recurrentActivation(), gates.get(0));
+            Operand<T> f = apply(tf, layer.recurrentActivation(), gates.get(1));
+            Operand<T> g = apply(tf, layer.activation(), gates.get(2));
+            Operand<T> o = apply(tf, layer.recurrentActivation(), gates.get(3));
+            c = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, g));
+            h = tf.math.mul(o, apply(tf, layer.activation(), c));
+            hs.add(h);
+            cs.add(c);
+        }
+        Operand<T> sequence = tf.withName("sequence").stack(hs, Stack.axis(1L));
+        tf.withName("cell_sequence").stack(cs, Stack.axis(1L));
+        tf.withName("h").identity(h);
+        tf.withName("c").identity(c);
+        return sequence;
+    }
+
+    static <T extends TFloating> Operand<T> apply(Ops tf, Activation activation, Operand<T> x) {
+        return switch (activation) {
+            case TANH -> tf.math.tanh(x);
+            case SIGMOID -> tf.math.sigmoid(x);
+            case RELU -> tf.nn.relu(x);
+            case LINEAR -> x;
+        };
+    }
+
+    static GraphOperation variableOp(Graph graph, String name) {
+        GraphOperation op = graph.operation(name);
+        if (op == null || !op.type().equals("VarHandleOp")) {
+            throw new ModelException("the model's graph has no variable op '" + name + "' (found "
+                    + (op == null ? "nothing" : op.type()) + "): the SavedModel does not match its object graph");
+        }
+        return op;
+    }
+}
