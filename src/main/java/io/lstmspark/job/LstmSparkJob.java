@@ -93,9 +93,9 @@ public final class LstmSparkJob {
         int windowLength;
         try (LoadedModel probe = LoadedModel.load(source, threads)) {
             windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
-                    : ModelCallResolver.declaredWindowLength(probe, request).orElseThrow(() -> new ConfigException(
-                    "window.length is not set and model " + source.path() + " does not declare its input length: "
-                            + "set window.length"));
+                    : ModelCallResolver.declaredWindowLength(probe, request, in.features().size())
+                    .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
+                            + " does not declare its input length: set window.length"));
             call = ModelCallResolver.resolve(probe, request, windowLength, in.features().size());
         }
         lap("model_check", t1);

@@ -52,7 +52,8 @@ public final class LoadedModel implements AutoCloseable {
 
     private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
         Path dir = source.localPath();
-        checkVariablesPresent(dir, metaGraph(source));
+        MetaGraphDef metaGraph = metaGraph(source);
+        checkVariablesPresent(dir, metaGraph);
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(dir.toString())
@@ -61,6 +62,13 @@ public final class LoadedModel implements AutoCloseable {
                     .load();
         } catch (TensorFlowException e) {
             throw new ModelException("cannot load SavedModel " + dir + " (tags " + source.tags() + "): "
+                    + firstLine(e.getMessage()), e);
+        }
+        try {
+            CapturedVariables.restoreUninitialised(bundle.graph(), bundle.session(), metaGraph, dir);
+        } catch (TensorFlowException e) {
+            bundle.close();
+            throw new ModelException("SavedModel " + dir + ": cannot restore the variables its functions read: "
                     + firstLine(e.getMessage()), e);
         }
         Map<String, Signature> signatures = new LinkedHashMap<>();

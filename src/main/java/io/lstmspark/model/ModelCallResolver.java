@@ -36,8 +36,9 @@ public final class ModelCallResolver {
     public static ModelCall resolve(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
         ElementType inputType = ElementType.of(input.type()).orElseThrow(() -> new ModelException(
-                "model " + model.source().path() + ": " + input.description() + " takes " + input.type()
-                        + "; lstm-spark feeds float32 or float64 windows: choose another input with model.input"));
+                "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input)
+                        + ", but lstm-spark feeds windows as float32 or float64 " + fed(windowLength, features)
+                        + ": set model.input to the model's float input that takes the windows"));
         long[] windowShape = adaptWindowShape(model, input, windowLength, features);
 
         Map<String, FoundTensor> outputs = new LinkedHashMap<>();
@@ -45,11 +46,22 @@ public final class ModelCallResolver {
         return probe(model, request, input, inputType, windowShape, outputs);
     }
 
-    /** The window length the model's input declares ([batch, length, features]), if it fixes one. */
-    public static OptionalInt declaredWindowLength(LoadedModel model, ModelRequest request) {
+    /**
+     * The window length the model's input declares: its length dimension for [batch, length, features],
+     * or its flat size over {@code features} for [batch, length * features]; empty if it fixes none.
+     */
+    public static OptionalInt declaredWindowLength(LoadedModel model, ModelRequest request, int features) {
         Shape shape = findInput(model, request).shape();
-        return !shape.isUnknown() && shape.numDimensions() == 3 && shape.size(1) > 0
-                ? OptionalInt.of(Math.toIntExact(shape.size(1))) : OptionalInt.empty();
+        if (shape.isUnknown()) {
+            return OptionalInt.empty();
+        }
+        if (shape.numDimensions() == 3 && shape.size(1) > 0) {
+            return OptionalInt.of(Math.toIntExact(shape.size(1)));
+        }
+        if (shape.numDimensions() == 2 && shape.size(1) > 0 && shape.size(1) % features == 0) {
+            return OptionalInt.of(Math.toIntExact(shape.size(1) / features));
+        }
+        return OptionalInt.empty();
     }
 
     private static FoundTensor findInput(LoadedModel model, ModelRequest request) {
@@ -120,37 +132,57 @@ public final class ModelCallResolver {
 
     /**
      * The shape one window is fed in: [length, features] for a [batch, length, features] input, or
-     * [length * features] for a model that takes flat windows and reshapes inside.
+     * [length * features] for a model that takes flat windows and reshapes inside. A mismatch names
+     * the model's shape, the shape the job would feed, and the key to change.
      */
     private static long[] adaptWindowShape(LoadedModel model, FoundTensor input, int length, int features) {
         Shape shape = input.shape();
-        String where = "model " + model.source().path() + ": " + input.description();
         if (shape.isUnknown()) {
             return new long[] {length, features};
         }
+        String takes = "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input);
+        String fed = ", but the job feeds " + fed(length, features);
         if (shape.numDimensions() > 0 && shape.size(0) > 0) {
-            throw new ModelException(where + " has a fixed batch dimension " + shape
-                    + "; lstm-spark needs a variable batch dimension (-1)");
+            throw new ModelException(takes + ", a fixed batch of " + shape.size(0) + fed
+                    + ": lstm-spark needs a variable batch dimension (None / -1); re-export the model with one,"
+                    + " or set model.input to an input that has it");
         }
         if (shape.numDimensions() == 3) {
             if (shape.size(1) > 0 && shape.size(1) != length) {
-                throw new ModelException(where + " expects windows of " + shape.size(1) + " steps (shape " + shape
-                        + "), but window.length is " + length + ": set window.length = " + shape.size(1));
+                throw new ModelException(takes + fed + ": set window.length = " + shape.size(1)
+                        + " (or leave it unset to take the model's)");
             }
             if (shape.size(2) > 0 && shape.size(2) != features) {
-                throw new ModelException(where + " expects " + shape.size(2) + " features per step (shape " + shape
-                        + "), but input.features lists " + features + ": list " + shape.size(2)
-                        + " feature columns in input.features");
+                throw new ModelException(takes + fed + ": input.features must list " + shape.size(2)
+                        + " feature columns, in the order the model was trained on");
             }
             return new long[] {length, features};
         }
-        if (shape.numDimensions() == 2 && shape.size(1) == (long) length * features) {
-            return new long[] {(long) length * features};
+        if (shape.numDimensions() == 2 && shape.size(1) > 0) {
+            long flat = (long) length * features;
+            if (shape.size(1) == flat) {
+                return new long[] {flat};
+            }
+            throw new ModelException(takes + ", flat windows of length x features values" + fed + ", "
+                    + length + " x " + features + " = " + flat + " values: "
+                    + (shape.size(1) % features == 0
+                    ? "set window.length = " + shape.size(1) / features + " (or leave it unset)"
+                    : shape.size(1) + " is not a multiple of the " + features + " input.features: check input.features"));
         }
-        throw new ModelException(where + " has shape " + shape + ", which cannot take windows of "
-                + "[batch, " + length + ", " + features + "] (window.length x input.features)"
-                + (shape.numDimensions() == 2 ? " nor their flat form [batch, " + (long) length * features + "]" : "")
-                + ": check window.length, input.features and model.input");
+        throw new ModelException(takes + fed + ", which a rank-" + shape.numDimensions() + " input cannot take: "
+                + "set model.input to the input that takes [batch, length, features] windows");
+    }
+
+    /** What the job feeds, in the words of its configuration. */
+    private static String fed(int length, int features) {
+        return "[batch, " + length + ", " + features + "] (window.length " + length + ", " + features
+                + " input.features)";
+    }
+
+    private static String typeAndShape(FoundTensor tensor) {
+        String type = ElementType.of(tensor.type()).map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
+                .orElse(tensor.type().name());
+        return type + " " + tensor.shape();
     }
 
     private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
