@@ -75,14 +75,14 @@ public final class ModelCallResolver {
             key = ((TensorRef.SignatureKey) request.input().get()).key();
             if (!inputs.containsKey(key)) {
                 throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                        + "' has no input '" + key + "'; its inputs are " + inputs.keySet()
+                        + "' has no input '" + key + "'; its inputs are " + describe(inputs)
                         + ": set model.input to one of them (or to a graph tensor op:N)");
             }
         } else if (inputs.size() == 1) {
             key = inputs.keySet().iterator().next();
         } else {
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has " + inputs.size() + " inputs " + inputs.keySet()
+                    + "' has " + inputs.size() + " inputs " + describe(inputs)
                     + ": set model.input to the one that takes the windows");
         }
         Signature.TensorDescription description = inputs.get(key);
@@ -100,11 +100,19 @@ public final class ModelCallResolver {
         Signature.TensorDescription description = signature.getOutputs().get(key);
         if (description == null) {
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has no output '" + key + "'; its outputs are " + signature.getOutputs().keySet()
+                    + "' has no output '" + key + "'; its outputs are " + describe(signature.getOutputs())
                     + ": fix " + configKey + " (a signature output key, or a graph tensor op:N)");
         }
         return new FoundTensor(description.name, "signature '" + signature.key() + "' output '" + key + "' ("
                 + description.name + ")", description.shape, description.dataType);
+    }
+
+    /** Signature keys with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */
+    private static String describe(Map<String, Signature.TensorDescription> tensors) {
+        Map<String, String> described = new LinkedHashMap<>();
+        tensors.forEach((key, tensor) -> described.put(key, typeAndShape(
+                new FoundTensor(tensor.name, key, tensor.shape, tensor.dataType))));
+        return described.toString();
     }
 
     private static Signature signature(LoadedModel model, ModelRequest request, String configKey) {
@@ -180,8 +188,8 @@ public final class ModelCallResolver {
     }
 
     private static String typeAndShape(FoundTensor tensor) {
-        String type = ElementType.of(tensor.type()).map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
-                .orElse(tensor.type().name());
+        String type = ElementType.of(tensor.type()).map(ElementType::name).orElse(tensor.type().name())
+                .replaceFirst("^DT_", "").toLowerCase(java.util.Locale.ROOT);
         return type + " " + tensor.shape();
     }
 
@@ -217,9 +225,12 @@ public final class ModelCallResolver {
                                                          FoundTensor output, Tensor tensor) {
         String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
         Shape shape = tensor.shape();
-        if (shape.numDimensions() == 0 || shape.size(0) != PROBE_WINDOWS) {
-            throw new ModelException(where + " gave shape " + shape + " for a batch of " + PROBE_WINDOWS
-                    + " windows: its first dimension is not the batch, so it has no value per window");
+        Shape declared = output.shape();
+        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.size(0) > 0;
+        if (shape.numDimensions() == 0 || shape.size(0) != PROBE_WINDOWS || fixedFirst) {
+            throw new ModelException(where + " has shape " + declared + " and gave " + shape + " for a batch of "
+                    + PROBE_WINDOWS + " windows: its first dimension is not the batch, so it has no value per window;"
+                    + " fix outputs." + column + " (`inspect --ops PATTERN` lists tensors with their shapes)");
         }
         ElementType type = ElementType.of(tensor.dataType()).orElseThrow(() -> new ModelException(
                 where + " is " + tensor.dataType() + "; lstm-spark writes float32 or float64 outputs"));
