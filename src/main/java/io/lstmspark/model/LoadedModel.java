@@ -134,7 +134,8 @@ public final class LoadedModel implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
-    static SavedModel readSavedModelProto(Path savedModelDir) {
+    /** The saved_model.pb of a SavedModel directory, read whatever its size. */
+    public static SavedModel readSavedModelProto(Path savedModelDir) {
         Path pb = savedModelDir.resolve("saved_model.pb");
         try (InputStream in = Files.newInputStream(pb)) {
             com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);
