@@ -107,9 +107,9 @@ public final class ModelCallResolver {
                 + description.name + ")", description.shape, description.dataType);
     }
 
-    /** Signature keys with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */
+    /** Signature keys in key order, with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */
     private static String describe(Map<String, Signature.TensorDescription> tensors) {
-        Map<String, String> described = new LinkedHashMap<>();
+        Map<String, String> described = new java.util.TreeMap<>();
         tensors.forEach((key, tensor) -> described.put(key, typeAndShape(
                 new FoundTensor(tensor.name, key, tensor.shape, tensor.dataType))));
         return described.toString();

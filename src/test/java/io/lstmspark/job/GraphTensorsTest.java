@@ -95,6 +95,45 @@ class GraphTensorsTest {
     }
 
     @Test
+    void savedModelIsFedThroughItsPlaceholderNamedAsOpN() {
+        List<Row> rows = run(savedModel, "saved-placeholder",
+                "model.input=" + SampleModel.INPUT + ":0",
+                "outputs.h=" + SampleModel.HIDDEN_STATE);
+        for (Row row : rows) {
+            Tolerance.assertAllClose(oracle(row).lastH(), Rows.floats(row, "h"), 1e-5, "h");
+        }
+    }
+
+    @Test
+    void inputIsChosenByKeyAmongTwoSignatureInputs() {
+        Path twoInputs = TestModels.twoInputs(dir.resolve("chosen"), LENGTH, FEATURES);
+        List<Row> rows = run(twoInputs, "chosen-out", "model.input=sequences", "outputs.mean=step_mean");
+        for (Row row : rows) {
+            Object id = row.getAs("series_id");
+            double[][] x = series.window(id, series.indexOf(id, row.getAs("window_start")), LENGTH);
+            double[] mean = new double[FEATURES];
+            for (double[] step : x) {
+                for (int f = 0; f < FEATURES; f++) {
+                    mean[f] += step[f] / LENGTH;
+                }
+            }
+            Tolerance.assertAllClose(mean, Rows.floats(row, "mean"), 1e-6, id + " step_mean");
+        }
+    }
+
+    @Test
+    void twoSignatureInputsWithoutModelInputAskWhichTakesTheWindows() {
+        Path twoInputs = TestModels.twoInputs(dir.resolve("ask"), LENGTH, FEATURES);
+        ModelException e = assertThrows(ModelException.class, () -> Jobs.run(null,
+                "input.path=" + input, "input.series-id=id", "input.timestamp=ts", "input.features=[x0, x1]",
+                "model.path=" + twoInputs, "window.length=" + LENGTH, "outputs.mean=step_mean",
+                "output.path=" + dir.resolve("ask-out")));
+        assertTrue(e.getMessage().contains("has 2 inputs {sequences=float32 [-1, 6, 2], weights=float32 [-1, 2]}"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("set model.input"), e.getMessage());
+    }
+
+    @Test
     void frozenGraphDefIsFedAndFetchedByTensorNames() {
         List<Row> rows = run(frozenGraph, "frozen",
                 "model.input=" + SampleModel.INPUT + ":0",

@@ -68,4 +68,31 @@ public final class TestModels {
         }
         return model;
     }
+
+    /**
+     * A SavedModel whose signature takes two inputs: {@code sequences} float32 [?, length, features]
+     * and {@code weights} float32 [?, features]. Output {@code step_mean} [?, features] (the mean over
+     * the steps) needs only {@code sequences}; {@code weighted} [?, 1] needs both.
+     */
+    public static Path twoInputs(Path dir, int length, int features) {
+        Path model = dir.resolve("two-inputs");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> sequences = tf.withName("sequences").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, length, features)));
+            Placeholder<TFloat32> weights = tf.withName("weights").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, features)));
+            Operand<TFloat32> mean = tf.withName("step_mean").math.mean(sequences, tf.constant(1));
+            Operand<TFloat32> weighted = tf.withName("weighted").sum(tf.math.mul(mean, weights), tf.constant(1),
+                    org.tensorflow.op.core.Sum.keepDims(true));
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder()
+                            .input("sequences", sequences).input("weights", weights)
+                            .output("step_mean", mean).output("weighted", weighted).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
 }
