@@ -161,8 +161,8 @@ public final class ModelCallResolver {
                         + " (or leave it unset to take the model's)");
             }
             if (shape.size(2) > 0 && shape.size(2) != features) {
-                throw new ModelException(takes + fed + ": input.features must list " + shape.size(2)
-                        + " feature columns, in the order the model was trained on");
+                throw new ModelException(takes + fed + ": the model takes " + shape.size(2) + " features per step;"
+                        + " list that many columns in input.features, in the order the model was trained on");
             }
             return new long[] {length, features};
         }

@@ -90,7 +90,7 @@ class ModelMismatchTest {
     @Test
     void featureCountTheModelDoesNotTakeNamesBothShapesAndInputFeatures() throws Exception {
         assertMentions(refused(model, "input.features=[x0]"), model, "input 'sequences'", "float32 [-1, 6, 2]",
-                "[batch, 6, 1]", "input.features must list 2");
+                "[batch, 6, 1]", "the model takes 2 features per step", "input.features");
     }
 
     @Test
@@ -99,7 +99,7 @@ class ModelMismatchTest {
                 .toString();
         assertMentions(refused(msft, "outputs={ close = dense_17 }"), msft,
                 "signature 'serving_default' input 'input_6' (serving_default_input_6:0)", "float32 [-1, 5, 1]",
-                "[batch, 5, 2]", "input.features must list 1");
+                "[batch, 5, 2]", "the model takes 1 features per step", "input.features");
     }
 
     @Test
