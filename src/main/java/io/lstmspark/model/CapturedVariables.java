@@ -86,7 +86,7 @@ final class CapturedVariables {
         if (restored.isEmpty()) {
             return List.of();
         }
-        runner.run().close();
+        runner.run().close(); // targets only: the result holds no tensor
         LOG.info("Model {}: restored {} variables that its functions read but its saver does not restore: {}",
                 savedModelDir, restored.size(), restored);
         return List.copyOf(restored);

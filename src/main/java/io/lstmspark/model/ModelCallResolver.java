@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -109,9 +111,8 @@ public final class ModelCallResolver {
 
     /** Signature keys in key order, with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */
     private static String describe(Map<String, Signature.TensorDescription> tensors) {
-        Map<String, String> described = new java.util.TreeMap<>();
-        tensors.forEach((key, tensor) -> described.put(key, typeAndShape(
-                new FoundTensor(tensor.name, key, tensor.shape, tensor.dataType))));
+        Map<String, String> described = new TreeMap<>();
+        tensors.forEach((key, tensor) -> described.put(key, typeAndShape(tensor.dataType, tensor.shape)));
         return described.toString();
     }
 
@@ -188,9 +189,13 @@ public final class ModelCallResolver {
     }
 
     private static String typeAndShape(FoundTensor tensor) {
-        String type = ElementType.of(tensor.type()).map(ElementType::name).orElse(tensor.type().name())
-                .replaceFirst("^DT_", "").toLowerCase(java.util.Locale.ROOT);
-        return type + " " + tensor.shape();
+        return typeAndShape(tensor.type(), tensor.shape());
+    }
+
+    /** As users write them: {@code float32 [-1, 24, 4]}, {@code int32 [-1, 6]}. */
+    private static String typeAndShape(DataType type, Shape shape) {
+        return ElementType.of(type).map(ElementType::name).orElse(type.name()).replaceFirst("^DT_", "")
+                .toLowerCase(Locale.ROOT) + " " + shape;
     }
 
     private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
