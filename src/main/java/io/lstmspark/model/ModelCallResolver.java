@@ -57,11 +57,11 @@ public final class ModelCallResolver {
         if (shape.isUnknown()) {
             return OptionalInt.empty();
         }
-        if (shape.numDimensions() == 3 && shape.size(1) > 0) {
-            return OptionalInt.of(Math.toIntExact(shape.size(1)));
+        if (shape.numDimensions() == 3 && shape.get(1) > 0) {
+            return OptionalInt.of(Math.toIntExact(shape.get(1)));
         }
-        if (shape.numDimensions() == 2 && shape.size(1) > 0 && shape.size(1) % features == 0) {
-            return OptionalInt.of(Math.toIntExact(shape.size(1) / features));
+        if (shape.numDimensions() == 2 && shape.get(1) > 0 && shape.get(1) % features == 0) {
+            return OptionalInt.of(Math.toIntExact(shape.get(1) / features));
         }
         return OptionalInt.empty();
     }
@@ -151,32 +151,32 @@ public final class ModelCallResolver {
         }
         String takes = "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input);
         String fed = ", but the job feeds " + fed(length, features);
-        if (shape.numDimensions() > 0 && shape.size(0) > 0) {
-            throw new ModelException(takes + ", a fixed batch of " + shape.size(0) + fed
+        if (shape.numDimensions() > 0 && shape.get(0) > 0) {
+            throw new ModelException(takes + ", a fixed batch of " + shape.get(0) + fed
                     + ": lstm-spark needs a variable batch dimension (None / -1); re-export the model with one,"
                     + " or set model.input to an input that has it");
         }
         if (shape.numDimensions() == 3) {
-            if (shape.size(1) > 0 && shape.size(1) != length) {
-                throw new ModelException(takes + fed + ": set window.length = " + shape.size(1)
+            if (shape.get(1) > 0 && shape.get(1) != length) {
+                throw new ModelException(takes + fed + ": set window.length = " + shape.get(1)
                         + " (or leave it unset to take the model's)");
             }
-            if (shape.size(2) > 0 && shape.size(2) != features) {
-                throw new ModelException(takes + fed + ": the model takes " + shape.size(2) + " features per step;"
+            if (shape.get(2) > 0 && shape.get(2) != features) {
+                throw new ModelException(takes + fed + ": the model takes " + shape.get(2) + " features per step;"
                         + " list that many columns in input.features, in the order the model was trained on");
             }
             return new long[] {length, features};
         }
-        if (shape.numDimensions() == 2 && shape.size(1) > 0) {
+        if (shape.numDimensions() == 2 && shape.get(1) > 0) {
             long flat = (long) length * features;
-            if (shape.size(1) == flat) {
+            if (shape.get(1) == flat) {
                 return new long[] {flat};
             }
             throw new ModelException(takes + ", flat windows of length x features values" + fed + ", "
                     + length + " x " + features + " = " + flat + " values: "
-                    + (shape.size(1) % features == 0
-                    ? "set window.length = " + shape.size(1) / features + " (or leave it unset)"
-                    : shape.size(1) + " is not a multiple of the " + features + " input.features: check input.features"));
+                    + (shape.get(1) % features == 0
+                    ? "set window.length = " + shape.get(1) / features + " (or leave it unset)"
+                    : shape.get(1) + " is not a multiple of the " + features + " input.features: check input.features"));
         }
         throw new ModelException(takes + fed + ", which a rank-" + shape.numDimensions() + " input cannot take: "
                 + "set model.input to the input that takes [batch, length, features] windows");
@@ -231,8 +231,8 @@ public final class ModelCallResolver {
         String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
         Shape shape = tensor.shape();
         Shape declared = output.shape();
-        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.size(0) > 0;
-        if (shape.numDimensions() == 0 || shape.size(0) != PROBE_WINDOWS || fixedFirst) {
+        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.get(0) > 0;
+        if (shape.numDimensions() == 0 || shape.get(0) != PROBE_WINDOWS || fixedFirst) {
             throw new ModelException(where + " has shape " + declared + " and gave " + shape + " for a batch of "
                     + PROBE_WINDOWS + " windows: its first dimension is not the batch, so it has no value per window;"
                     + " fix outputs." + column + " (`inspect --ops PATTERN` lists tensors with their shapes)");
