@@ -113,6 +113,16 @@ class InspectCommandTest {
     }
 
     @Test
+    void everyMetaGraphsTagSetIsListedAndTagsChoosesTheOneShown() {
+        Path model = FIXTURES.resolve("tf1_while_lstm/saved_model");
+        assertMentions(inspect(model).out(), "Meta graph tag sets: [[serve], [train]]; shown: [serve]",
+                "serving_default");
+        Outcome train = inspect(model, "--tags", "train");
+        assertEquals(0, train.exitCode(), train.err());
+        assertMentions(train.out(), "shown: [train]", "Signatures: none", "rnn/lstm_cell: 4 units");
+    }
+
+    @Test
     void missingModelIsAOneLineErrorNamingThePath() {
         Outcome outcome = inspect(dir.resolve("absent"));
         assertEquals(InspectCommand.USER_ERROR, outcome.exitCode());
