@@ -104,9 +104,9 @@ public final class LstmSparkJob {
         ModelKey modelKey = new ModelKey(source, threads, fingerprint);
         ModelCache.Lookup probe = ModelCache.getOrLoad(modelKey);
         int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
-                : ModelCallResolver.declaredWindowLength(probe.model(), request).orElseThrow(() -> new ConfigException(
-                "window.length is not set and model " + source.path() + " does not declare its input length: "
-                        + "set window.length"));
+                : ModelCallResolver.declaredWindowLength(probe.model(), request, in.features().size())
+                .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
+                        + " does not declare its input length: set window.length"));
         Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, windowLength,
                 in.features().size());
         if (taps.isPresent()) {

@@ -2,6 +2,7 @@ package io.lstmspark.job;
 
 import io.lstmspark.tools.BenchCommand;
 import io.lstmspark.tools.BenchJobCommand;
+import io.lstmspark.tools.InspectCommand;
 import io.lstmspark.tools.MakeSampleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,8 +10,8 @@ import picocli.CommandLine.Command;
 /** The entry point spark-submit calls: {@code lstm-spark <command> ...}. */
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
         description = "Runs TensorFlow LSTM models over time series with Spark.",
-        subcommands = {RunCommand.class, MakeSampleCommand.class, BenchCommand.class, BenchJobCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, InspectCommand.class, MakeSampleCommand.class, BenchCommand.class,
+                BenchJobCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -30,6 +31,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, make-sample, bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, inspect, make-sample, bench");
     }
 }

@@ -53,7 +53,8 @@ public final class LoadedModel implements AutoCloseable {
 
     private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
         Path dir = source.localPath();
-        checkVariablesPresent(dir, metaGraph(source));
+        MetaGraphDef metaGraph = metaGraph(source);
+        checkVariablesPresent(dir, metaGraph);
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(dir.toString())
@@ -63,6 +64,13 @@ public final class LoadedModel implements AutoCloseable {
         } catch (TensorFlowException | IllegalArgumentException e) {
             // TensorFlow reports some failures as IllegalArgumentException (TFInvalidArgumentException).
             throw new ModelException("cannot load SavedModel " + dir + " (tags " + source.tags() + "): "
+                    + firstLine(e.getMessage()), e);
+        }
+        try {
+            CapturedVariables.restoreUninitialised(bundle.graph(), bundle.session(), metaGraph, dir);
+        } catch (TensorFlowException e) {
+            bundle.close();
+            throw new ModelException("SavedModel " + dir + ": cannot restore the variables its functions read: "
                     + firstLine(e.getMessage()), e);
         }
         Map<String, Signature> signatures = new LinkedHashMap<>();
@@ -128,7 +136,8 @@ public final class LoadedModel implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
-    static SavedModel readSavedModelProto(Path savedModelDir) {
+    /** The saved_model.pb of a SavedModel directory, read whatever its size. */
+    public static SavedModel readSavedModelProto(Path savedModelDir) {
         Path pb = savedModelDir.resolve("saved_model.pb");
         try (InputStream in = Files.newInputStream(pb)) {
             com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -40,7 +42,7 @@ public final class ModelCallResolver {
 
     public static ModelCall resolve(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
-        ElementType inputType = inputType(model, input);
+        ElementType inputType = inputType(model, input, windowLength, features);
         long[] windowShape = adaptWindowShape(model, input, windowLength, features);
 
         request.extensions().forEach(model::extend);
@@ -84,21 +86,33 @@ public final class ModelCallResolver {
     /** The input {@link #resolve} feeds, for ops that read the same windows (graph extensions). */
     public static WindowInput windowInput(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
-        return new WindowInput(input.name(), inputType(model, input),
+        return new WindowInput(input.name(), inputType(model, input, windowLength, features),
                 adaptWindowShape(model, input, windowLength, features));
     }
 
-    private static ElementType inputType(LoadedModel model, FoundTensor input) {
+    private static ElementType inputType(LoadedModel model, FoundTensor input, int windowLength, int features) {
         return ElementType.of(input.type()).orElseThrow(() -> new ModelException(
-                "model " + model.source().path() + ": " + input.description() + " takes " + input.type()
-                        + "; lstm-spark feeds float32 or float64 windows: choose another input with model.input"));
+                "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input)
+                        + ", but lstm-spark feeds windows as float32 or float64 " + fed(windowLength, features)
+                        + ": set model.input to the model's float input that takes the windows"));
     }
 
-    /** The window length the model's input declares ([batch, length, features]), if it fixes one. */
-    public static OptionalInt declaredWindowLength(LoadedModel model, ModelRequest request) {
+    /**
+     * The window length the model's input declares: its length dimension for [batch, length, features],
+     * or its flat size over {@code features} for [batch, length * features]; empty if it fixes none.
+     */
+    public static OptionalInt declaredWindowLength(LoadedModel model, ModelRequest request, int features) {
         Shape shape = findInput(model, request).shape();
-        return !shape.isUnknown() && shape.numDimensions() == 3 && shape.size(1) > 0
-                ? OptionalInt.of(Math.toIntExact(shape.size(1))) : OptionalInt.empty();
+        if (shape.isUnknown()) {
+            return OptionalInt.empty();
+        }
+        if (shape.numDimensions() == 3 && shape.get(1) > 0) {
+            return OptionalInt.of(Math.toIntExact(shape.get(1)));
+        }
+        if (shape.numDimensions() == 2 && shape.get(1) > 0 && shape.get(1) % features == 0) {
+            return OptionalInt.of(Math.toIntExact(shape.get(1) / features));
+        }
+        return OptionalInt.empty();
     }
 
     private static FoundTensor findInput(LoadedModel model, ModelRequest request) {
@@ -112,9 +126,12 @@ public final class ModelCallResolver {
         List<String> candidates = new ArrayList<>(signature.getInputs().keySet());
         request.states().forEach(state -> candidates.remove(state.input().toString()));
         if (candidates.size() != 1) {
+            Map<String, Signature.TensorDescription> listed = new LinkedHashMap<>(signature.getInputs());
+            listed.keySet().retainAll(candidates);
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has " + candidates.size() + " inputs " + candidates
-                    + " besides its states: set model.input to the one that takes the windows");
+                    + "' has " + candidates.size() + " inputs " + describe(listed)
+                    + (request.states().isEmpty() ? "" : " besides its states")
+                    + ": set model.input to the one that takes the windows");
         }
         return signatureInput(model, request, candidates.get(0), "model.input");
     }
@@ -124,7 +141,7 @@ public final class ModelCallResolver {
         Signature.TensorDescription description = signature.getInputs().get(key);
         if (description == null) {
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has no input '" + key + "'; its inputs are " + signature.getInputs().keySet()
+                    + "' has no input '" + key + "'; its inputs are " + describe(signature.getInputs())
                     + ": set " + configKey + " to one of them (or to a graph tensor op:N)");
         }
         return new FoundTensor(description.name, "signature '" + signature.key() + "' input '" + key + "' ("
@@ -148,11 +165,18 @@ public final class ModelCallResolver {
         Signature.TensorDescription description = signature.getOutputs().get(key);
         if (description == null) {
             throw new ModelException("model " + model.source().path() + ": signature '" + signature.key()
-                    + "' has no output '" + key + "'; its outputs are " + signature.getOutputs().keySet()
+                    + "' has no output '" + key + "'; its outputs are " + describe(signature.getOutputs())
                     + ": fix " + configKey + " (a signature output key, or a graph tensor op:N)");
         }
         return new FoundTensor(description.name, "signature '" + signature.key() + "' output '" + key + "' ("
                 + description.name + ")", description.shape, description.dataType);
+    }
+
+    /** Signature keys in key order, with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */
+    private static String describe(Map<String, Signature.TensorDescription> tensors) {
+        Map<String, String> described = new TreeMap<>();
+        tensors.forEach((key, tensor) -> described.put(key, typeAndShape(tensor.dataType, tensor.shape)));
+        return described.toString();
     }
 
     private static Signature signature(LoadedModel model, ModelRequest request, String configKey) {
@@ -180,37 +204,61 @@ public final class ModelCallResolver {
 
     /**
      * The shape one window is fed in: [length, features] for a [batch, length, features] input, or
-     * [length * features] for a model that takes flat windows and reshapes inside.
+     * [length * features] for a model that takes flat windows and reshapes inside. A mismatch names
+     * the model's shape, the shape the job would feed, and the key to change.
      */
     private static long[] adaptWindowShape(LoadedModel model, FoundTensor input, int length, int features) {
         Shape shape = input.shape();
-        String where = "model " + model.source().path() + ": " + input.description();
         if (shape.isUnknown()) {
             return new long[] {length, features};
         }
-        if (shape.numDimensions() > 0 && shape.size(0) > 0) {
-            throw new ModelException(where + " has a fixed batch dimension " + shape
-                    + "; lstm-spark needs a variable batch dimension (-1)");
+        String takes = "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input);
+        String fed = ", but the job feeds " + fed(length, features);
+        if (shape.numDimensions() > 0 && shape.get(0) > 0) {
+            throw new ModelException(takes + ", a fixed batch of " + shape.get(0) + fed
+                    + ": lstm-spark needs a variable batch dimension (None / -1); re-export the model with one,"
+                    + " or set model.input to an input that has it");
         }
         if (shape.numDimensions() == 3) {
-            if (shape.size(1) > 0 && shape.size(1) != length) {
-                throw new ModelException(where + " expects windows of " + shape.size(1) + " steps (shape " + shape
-                        + "), but window.length is " + length + ": set window.length = " + shape.size(1));
+            if (shape.get(1) > 0 && shape.get(1) != length) {
+                throw new ModelException(takes + fed + ": set window.length = " + shape.get(1)
+                        + " (or leave it unset to take the model's)");
             }
-            if (shape.size(2) > 0 && shape.size(2) != features) {
-                throw new ModelException(where + " expects " + shape.size(2) + " features per step (shape " + shape
-                        + "), but input.features lists " + features + ": list " + shape.size(2)
-                        + " feature columns in input.features");
+            if (shape.get(2) > 0 && shape.get(2) != features) {
+                throw new ModelException(takes + fed + ": the model takes " + shape.get(2) + " features per step;"
+                        + " list that many columns in input.features, in the order the model was trained on");
             }
             return new long[] {length, features};
         }
-        if (shape.numDimensions() == 2 && shape.size(1) == (long) length * features) {
-            return new long[] {(long) length * features};
+        if (shape.numDimensions() == 2 && shape.get(1) > 0) {
+            long flat = (long) length * features;
+            if (shape.get(1) == flat) {
+                return new long[] {flat};
+            }
+            throw new ModelException(takes + ", flat windows of length x features values" + fed + ", "
+                    + length + " x " + features + " = " + flat + " values: "
+                    + (shape.get(1) % features == 0
+                    ? "set window.length = " + shape.get(1) / features + " (or leave it unset)"
+                    : shape.get(1) + " is not a multiple of the " + features + " input.features: check input.features"));
         }
-        throw new ModelException(where + " has shape " + shape + ", which cannot take windows of "
-                + "[batch, " + length + ", " + features + "] (window.length x input.features)"
-                + (shape.numDimensions() == 2 ? " nor their flat form [batch, " + (long) length * features + "]" : "")
-                + ": check window.length, input.features and model.input");
+        throw new ModelException(takes + fed + ", which a rank-" + shape.numDimensions() + " input cannot take: "
+                + "set model.input to the input that takes [batch, length, features] windows");
+    }
+
+    /** What the job feeds, in the words of its configuration. */
+    private static String fed(int length, int features) {
+        return "[batch, " + length + ", " + features + "] (window.length " + length + ", " + features
+                + " input.features)";
+    }
+
+    private static String typeAndShape(FoundTensor tensor) {
+        return typeAndShape(tensor.type(), tensor.shape());
+    }
+
+    /** As users write them: {@code float32 [-1, 24, 4]}, {@code int32 [-1, 6]}. */
+    private static String typeAndShape(DataType type, Shape shape) {
+        return ElementType.of(type).map(ElementType::name).orElse(type.name()).replaceFirst("^DT_", "")
+                .toLowerCase(Locale.ROOT) + " " + shape;
     }
 
     private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
@@ -271,9 +319,12 @@ public final class ModelCallResolver {
                                                          FoundTensor output, Tensor tensor) {
         String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
         Shape shape = tensor.shape();
-        if (shape.numDimensions() == 0 || shape.size(0) != PROBE_WINDOWS) {
-            throw new ModelException(where + " gave shape " + shape + " for a batch of " + PROBE_WINDOWS
-                    + " windows: its first dimension is not the batch, so it has no value per window");
+        Shape declared = output.shape();
+        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.get(0) > 0;
+        if (shape.numDimensions() == 0 || shape.get(0) != PROBE_WINDOWS || fixedFirst) {
+            throw new ModelException(where + " has shape " + declared + " and gave " + shape + " for a batch of "
+                    + PROBE_WINDOWS + " windows: its first dimension is not the batch, so it has no value per window;"
+                    + " fix outputs." + column + " (`inspect --ops PATTERN` lists tensors with their shapes)");
         }
         ElementType type = ElementType.of(tensor.dataType()).orElseThrow(() -> new ModelException(
                 where + " is " + tensor.dataType() + "; lstm-spark writes float32 or float64 outputs"));

@@ -26,6 +26,21 @@ public final class Rows {
         return matrix;
     }
 
+    /** Any numeric column, scalar or nested arrays of float or double, flattened in row-major order. */
+    public static double[] values(Row row, String column) {
+        List<Double> flat = new java.util.ArrayList<>();
+        flatten(row.get(row.fieldIndex(column)), flat);
+        return flat.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void flatten(Object value, List<Double> into) {
+        if (value instanceof Number number) {
+            into.add(number.doubleValue());
+        } else {
+            list(value).forEach(element -> flatten(element, into));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> list(Object value) {
         return value instanceof Seq<?> seq ? (List<Object>) CollectionConverters.asJava(seq) : (List<Object>) value;

@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /** Small sample-style models built for a test in its own directory, with their .npy weights. */
 public final class TestModels {
@@ -42,6 +43,52 @@ public final class TestModels {
             Operand<TFloat32> y = tf.withControlDependencies(List.of(write)).withName("y").identity(x);
             SavedModelBundle.exporter(model.toString())
                     .withFunction(session.function(Signature.builder().input("x", x).output("y", y).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
+
+    /** A SavedModel whose only input, {@code counts}, is int32 [?, length, features]; output {@code total}. */
+    public static Path intInput(Path dir, int length, int features) {
+        Path model = dir.resolve("int-input");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TInt32> counts = tf.withName("counts").placeholder(TInt32.class,
+                    Placeholder.shape(Shape.of(-1, length, features)));
+            Operand<TFloat32> total = tf.withName("total").sum(tf.dtypes.cast(counts, TFloat32.class),
+                    tf.constant(new int[] {1, 2}));
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder().input("counts", counts)
+                            .output("total", total).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
+
+    /**
+     * A SavedModel whose signature takes two inputs: {@code sequences} float32 [?, length, features]
+     * and {@code weights} float32 [?, features]. Output {@code step_mean} [?, features] (the mean over
+     * the steps) needs only {@code sequences}; {@code weighted} [?, 1] needs both.
+     */
+    public static Path twoInputs(Path dir, int length, int features) {
+        Path model = dir.resolve("two-inputs");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> sequences = tf.withName("sequences").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, length, features)));
+            Placeholder<TFloat32> weights = tf.withName("weights").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, features)));
+            Operand<TFloat32> mean = tf.withName("step_mean").math.mean(sequences, tf.constant(1));
+            Operand<TFloat32> weighted = tf.withName("weighted").sum(tf.math.mul(mean, weights), tf.constant(1),
+                    org.tensorflow.op.core.Sum.keepDims(true));
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder()
+                            .input("sequences", sequences).input("weights", weights)
+                            .output("step_mean", mean).output("weighted", weighted).build()))
                     .export();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

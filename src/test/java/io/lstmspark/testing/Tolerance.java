@@ -24,4 +24,13 @@ public final class Tolerance {
             assertClose(expected[i], actual[i], tolerance, what + "[" + i + "]");
         }
     }
+
+    public static void assertAllClose(double[] expected, double[] actual, double tolerance, String what) {
+        if (expected.length != actual.length) {
+            fail(what + ": expected " + expected.length + " values but got " + actual.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertClose(expected[i], actual[i], tolerance, what + "[" + i + "]");
+        }
+    }
 }

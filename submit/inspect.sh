@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Shows what a model exposes, to write a job's model section: tag sets, signatures (keys, tensors,
+# dtypes, shapes), placeholders, LSTM layers found from their weights, and with --ops the top-level
+# graph operations matching a regular expression (the op:N of a TF1 graph's states). The model does
+# not run. Builds the classes first when needed.
+#
+#   submit/inspect.sh MODEL_DIR                      # a SavedModel directory
+#   submit/inspect.sh model.pb --ops 'step_23/(h|c)$'  # a frozen GraphDef, operations by name
+#   submit/inspect.sh MODEL_DIR --json               # for machines
+#   submit/inspect.sh MODEL_DIR --tags serve,gpu     # another meta graph
+#
+# Environment: JAVA_OPTS (extra JVM options).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ $# -eq 0 ]]; then
+  set -- --help
+fi
+
+if [[ ! -f target/local-classpath.txt || -n "$(find src pom.xml -newer target/local-classpath.txt -print -quit)" ]]; then
+  mvn -q -B -DskipTests process-classes
+  touch target/local-classpath.txt
+fi
+
+opens=$(sed -n 's:.*<jvm.opens>\(.*\)</jvm.opens>.*:\1:p' pom.xml)
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# shellcheck disable=SC2086 # option lists are meant to split
+exec java $opens ${JAVA_OPTS:-} \
+  -Dlog4j2.configurationFile=conf/log4j2.properties \
+  -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+  -cp "target/classes:$(cat target/local-classpath.txt)" \
+  io.lstmspark.job.Main inspect "$@"
