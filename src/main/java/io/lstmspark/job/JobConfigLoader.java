@@ -67,8 +67,8 @@ public final class JobConfigLoader {
     }
 
     /**
-     * {@code key=value}: a value starting with [ or { is HOCON (lists, objects); anything else is
-     * taken as a literal string, so paths like {@code s3a://bucket/x} need no quoting.
+     * {@code key=value}: a value starting with [, { or " is HOCON (lists, objects, quoted strings);
+     * anything else is taken as a literal string, so paths like {@code s3a://bucket/x} need no quoting.
      */
     static Config parseOverrides(List<String> overrides) {
         Config result = ConfigFactory.empty();
@@ -80,7 +80,7 @@ public final class JobConfigLoader {
             String key = override.substring(0, eq).trim();
             String value = override.substring(eq + 1).trim();
             ConfigValue parsed;
-            if (value.startsWith("[") || value.startsWith("{")) {
+            if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
                 try {
                     parsed = ConfigFactory.parseString("v = " + value,
                             ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).getValue("v");

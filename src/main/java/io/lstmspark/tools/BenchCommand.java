@@ -8,6 +8,7 @@ import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.keras.StateTapPlanner;
 import io.lstmspark.output.RunReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -56,11 +57,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int LENGTH = 48;
     private static final int FEATURES = 8;
-    private static final int UNITS = 64;
     private static final int BATCH = 256;
 
     @Option(names = "--windows", defaultValue = "100000", description = "Windows per job (default: ${DEFAULT-VALUE}).")
     long windows;
+
+    @Option(names = "--model", defaultValue = "src/test/resources/models/forecaster_keras3/saved_model",
+            description = "A Keras LSTM SavedModel taking [?, 48, 8] (default: ${DEFAULT-VALUE}, LSTM(64) and Dense(1)"
+                    + " exported by Keras 3).")
+    Path model;
+
+    @Option(names = "--forecast-output", defaultValue = "output_0",
+            description = "The model's signature output written as the forecast (default: ${DEFAULT-VALUE}).")
+    String forecastOutput;
 
     @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")
     int threads;
@@ -87,13 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int slots = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Files.createDirectories(workDir);
-        Path model = workDir.resolve("model-" + LENGTH + "x" + FEATURES + "x" + UNITS);
         if (!Files.isDirectory(model)) {
-            SampleModel.exportSavedModel(LstmWeights.random(FEATURES, UNITS, 48), LENGTH, model);
-        }
-        Path statefulModel = workDir.resolve("stateful-model-" + LENGTH + "x" + FEATURES + "x" + UNITS);
-        if (!Files.isDirectory(statefulModel)) {
-            SampleModel.exportStatefulSavedModel(LstmWeights.random(FEATURES, UNITS, 48), LENGTH, statefulModel);
+            throw new IllegalArgumentException("--model " + model + " is not a directory: run from the repository's "
+                    + "root or name a Keras LSTM SavedModel taking [?, " + LENGTH + ", " + FEATURES + "]");
         }
         Path input;
         Path warmupInput;
@@ -110,13 +115,18 @@ public final class BenchCommand implements Callable<Integer> {
             spark.stop();
         }
 
-        Map<String, String> outputs = Map.of("forecast", SampleModel.FORECAST, "hidden_state", SampleModel.HIDDEN_STATE);
+        // The model's own forecast, and the hidden state of its LSTM layer through a state tap.
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("forecast", forecastOutput);
+        outputs.put("hidden_state", "lstm:0.h");
         double tfOnly;
         double batchOne;
         Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
-            ModelCall call = ModelCallResolver.resolve(loaded, request(model, outputs), LENGTH, FEATURES);
+            ModelRequest request = request(model, outputs);
+            request = request.withExtension(StateTapPlanner.plan(loaded, request, LENGTH, FEATURES).orElseThrow().taps());
+            ModelCall call = ModelCallResolver.resolve(loaded, request, LENGTH, FEATURES);
             tfOnly = sessionRuns(loaded, call, slots, BATCH, windows);
             batchOne = sessionRuns(loaded, call, slots, 1, Math.min(windows, 5000));
             soak = soakBatches > 0 ? Soak.run(loaded, call, soakBatches, LENGTH, FEATURES, BATCH) : null;
@@ -124,13 +134,11 @@ public final class BenchCommand implements Callable<Integer> {
 
         JsonNode jobB = job(slots, input, warmupInput, model, outputs, "b");
         Map<String, String> withSequence = new LinkedHashMap<>(outputs);
-        withSequence.put("output_sequence", SampleModel.OUTPUT_SEQUENCE);
+        withSequence.put("output_sequence", "lstm:0.sequence");
         JsonNode jobC = job(slots, input, warmupInput, model, withSequence, "c");
         JsonNode scaled = skipScale ? null : job(slots, scaledInput, warmupInput, model, outputs, "e");
-        JsonNode stream = job(slots, input, warmupInput, statefulModel,
-                Map.of("h", SampleModel.OUTPUT_SEQUENCE), "g", "mode=stream", "stream.layout=chunk",
-                "model.state-inputs=[" + SampleModel.INITIAL_H + ", " + SampleModel.INITIAL_C + "]",
-                "model.state-outputs=[" + SampleModel.HIDDEN_STATE + ", " + SampleModel.CELL_STATE + "]");
+        JsonNode stream = job(slots, input, warmupInput, model, Map.of("h", "lstm:0.sequence"), "g",
+                "mode=stream", "stream.layout=chunk");
 
         String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled, soak, stream);
         System.out.println(table);
@@ -223,8 +231,8 @@ public final class BenchCommand implements Callable<Integer> {
         double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
         double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "T=%d, F=%d, H=%d, %,d windows, %d task slots, batch %d%n%n",
-                LENGTH, FEATURES, UNITS, windows, slots, BATCH));
+        t.append(String.format(Locale.ROOT, "Model %s: T=%d, F=%d; %,d windows, %d task slots, batch %d%n%n",
+                model, LENGTH, FEATURES, windows, slots, BATCH));
         t.append("| measure | result | target |\n|---|---|---|\n");
         row(t, "(a) TensorFlow alone, batch 256", rate(a), "");
         row(t, "(b) job, Parquet to Parquet, forecast + hidden state", rate(rateB) + ", b/a = " + ratio(rateB / a),

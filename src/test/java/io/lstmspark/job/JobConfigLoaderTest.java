@@ -66,6 +66,12 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void quotedValuesAreHoconStrings() {
+        assertEquals("lstm:lstm_8.h", load("outputs.h=\"lstm:lstm_8.h\"").outputs().get("h"));
+        assertEquals("lstm:0.sequence", load("outputs.s=lstm:0.sequence").outputs().get("s"));
+    }
+
+    @Test
     void outputColumnsKeepTheOrderTheyAreWrittenIn() throws IOException {
         File file = dir.resolve("job.conf").toFile();
         Files.writeString(file.toPath(), "outputs {\n  zeta = z\n  alpha = a\n  mid = \"op/x:1\"\n}\n");
