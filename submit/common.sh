@@ -1,8 +1,9 @@
+# shellcheck shell=bash
 # Shared by the submit/ scripts (sourced, not run): paths of the build's outputs, the JVM options the
 # job needs, and a Spark home assembled from the Maven build's Spark jars.
 #
-# Environment: LSTM_SPARK_JAR (fat jar to submit; default: the one `mvn package` built for TF_PLATFORM),
-# TF_PLATFORM (default linux-x86_64).
+# Environment: LSTM_SPARK_JAR (the fat jar to submit; default: the one `mvn package` built for
+# TF_PLATFORM), TF_PLATFORM (default linux-x86_64).
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -16,10 +17,11 @@ jvm_opens() {
   sed -n 's:.*<jvm.opens>\(.*\)</jvm.opens>.*:\1:p' "$repo/pom.xml"
 }
 
-# The fat jar built by `mvn package` for TF_PLATFORM, or LSTM_SPARK_JAR.
+# The fat jar built by `mvn package` for TF_PLATFORM, or LSTM_SPARK_JAR: a file, or a URI that Spark
+# reads (hdfs://, s3a://, local:// for a jar inside a Kubernetes image).
 fat_jar() {
   if [[ -n "${LSTM_SPARK_JAR:-}" ]]; then
-    [[ -f "$LSTM_SPARK_JAR" ]] || die "LSTM_SPARK_JAR=$LSTM_SPARK_JAR does not exist"
+    [[ "$LSTM_SPARK_JAR" == *://* || -f "$LSTM_SPARK_JAR" ]] || die "LSTM_SPARK_JAR=$LSTM_SPARK_JAR does not exist"
     echo "$LSTM_SPARK_JAR"
     return
   fi

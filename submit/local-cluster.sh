@@ -17,6 +17,7 @@
 # Environment: LOCAL_CLUSTER_DIR, WORKERS (2), WORKER_CORES (1 each), WORKER_MEMORY (2g each: memory
 # the worker hands to executors), DAEMON_MEMORY (heap of master and workers, 512m), JAVA_HOME.
 set -euo pipefail
+# shellcheck source=submit/common.sh
 source "$(dirname "$0")/common.sh"
 
 dir=$(mkdir -p "${LOCAL_CLUSTER_DIR:-$repo/target/local-cluster}" && cd "${LOCAL_CLUSTER_DIR:-$repo/target/local-cluster}" && pwd)

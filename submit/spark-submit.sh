@@ -35,6 +35,7 @@
 # Environment: SPARK_HOME, LSTM_SPARK_JAR, TF_PLATFORM, JAVACPP_CACHE, EXECUTOR_MEMORY_OVERHEAD,
 # DRIVER_JAVA_OPTS, EXECUTOR_JAVA_OPTS, JAVA_HOME.
 set -euo pipefail
+# shellcheck source=submit/common.sh
 source "$(dirname "$0")/common.sh"
 
 usage() {

@@ -30,13 +30,16 @@ final class ModelLocation {
         if (Files.exists(given)) {
             return source;
         }
-        String where = "the working directory " + Path.of("").toAbsolutePath();
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        String where = "its working directory " + workingDirectory;
         if (!given.isAbsolute()) {
-            Path shipped = Path.of(SparkFiles.getRootDirectory()).resolve(given);
+            Path shippedFiles = Path.of(SparkFiles.getRootDirectory()).toAbsolutePath().normalize();
+            Path shipped = shippedFiles.resolve(given);
             if (Files.exists(shipped)) {
                 return new ModelSource(shipped.toString(), source.tags());
             }
-            where += " nor among the files shipped with --archives or --files (" + SparkFiles.getRootDirectory() + ")";
+            where += shippedFiles.equals(workingDirectory) ? " (where Spark unpacks --archives)"
+                    : " nor among the files shipped with --archives or --files (" + shippedFiles + ")";
         }
         throw new ModelException("model.path " + source.path() + " does not exist on " + jvm() + ": not in " + where
                 + ". Give a path that the driver and every executor can read, or ship the model with"
