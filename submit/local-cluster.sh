@@ -7,7 +7,8 @@
 #   submit/local-cluster.sh status    # the master URL and each process; exit 1 unless all are up
 #   submit/local-cluster.sh stop      # stops workers (their executors with them) and master
 #
-#   submit/spark-submit.sh --master "$(cat target/local-cluster/master-url)" -- output.path=out/cluster
+#   submit/spark-submit.sh --master "$(cat target/local-cluster/master-url)" -- conf/sample.conf \
+#       model.path="$PWD/sample-data/model" output.path=out/cluster
 #
 # Every port (RPC and web UI) is a free one the JVM picks; the master URL is read from the master's log.
 # LOCAL_CLUSTER_DIR (default target/local-cluster) holds master-url, *.pid, logs/ and work/ (one
