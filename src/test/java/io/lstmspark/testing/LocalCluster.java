@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,6 +28,7 @@ public final class LocalCluster implements AutoCloseable {
     private static final long SCRIPT_TIMEOUT_SECONDS = 180;
     private static final long JOB_TIMEOUT_SECONDS = 300;
     private static final String FAST_START = "-XX:TieredStopAtLevel=1";
+    private static final long WATCH_MILLIS = 200;
 
     private final Path dir;
     private final String masterUrl;
@@ -66,15 +69,23 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Runs {@code submit/spark-submit.sh} against this cluster and waits for it; fails with the end of
-     * its output unless the job succeeds. The output stays in {@code submit-NAME.log} beside the
-     * cluster's own logs.
+     * A finished submission.
+     *
+     * @param driverPid    the driver's process id (spark-submit.sh runs the driver in its own process)
+     * @param executorPids the executor JVMs the workers ran for it
+     */
+    public record Submission(long driverPid, Set<Long> executorPids) {
+    }
+
+    /**
+     * Runs {@code submit/spark-submit.sh} against this cluster and waits for it, noting the executor
+     * JVMs as they come; fails with the end of its output unless the job succeeds. The output stays in
+     * {@code submit-NAME.log} beside the cluster's own logs.
      *
      * @param sparkOptions spark-submit options; the master is added
      * @param jobArgs      the job's arguments: [CONFIG] [key=value ...]
-     * @return the driver's process id (spark-submit.sh runs the driver in its own process)
      */
-    public long submit(String name, List<String> sparkOptions, List<String> jobArgs) {
+    public Submission submit(String name, List<String> sparkOptions, List<String> jobArgs) {
         Path log = dir.resolve("submit-" + name + ".log");
         List<String> command = new ArrayList<>(List.of(SCRIPTS.resolve("spark-submit.sh").toString(),
                 "--master", masterUrl));
@@ -91,8 +102,29 @@ public final class LocalCluster implements AutoCloseable {
         env.put("DRIVER_JAVA_OPTS", FAST_START);
         env.put("EXECUTOR_JAVA_OPTS", FAST_START);
         Process driver = start(builder);
-        await(driver, JOB_TIMEOUT_SECONDS, log, "spark-submit.sh " + String.join(" ", jobArgs));
-        return driver.pid();
+        Set<Long> executorPids = ConcurrentHashMap.newKeySet();
+        Thread watcher = new Thread(() -> {
+            while (driver.isAlive()) {
+                executors().forEach(executor -> executorPids.add(executor.pid()));
+                try {
+                    Thread.sleep(WATCH_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "lstm-spark-executor-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            await(driver, JOB_TIMEOUT_SECONDS, log, "spark-submit.sh " + String.join(" ", jobArgs));
+            watcher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the executor watch", e);
+        } finally {
+            watcher.interrupt();
+        }
+        return new Submission(driver.pid(), Set.copyOf(executorPids));
     }
 
     /** Executor logs of this cluster's workers: where a failed job's cause is. */
