@@ -92,7 +92,8 @@ public final class LstmSparkJob {
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
-        ModelSource source = new ModelSource(config.model().path(), config.model().tags());
+        ModelSource given = new ModelSource(config.model().path(), config.model().tags());
+        ModelSource source = ModelLocation.onThisJvm(given);
         ModelFormat format = source.format();
         for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps())) {
             LOG.warn("Model {} runs {}, allowed by model.allow-ops", source.path(), allowed);
@@ -101,8 +102,7 @@ public final class LstmSparkJob {
         SessionThreads threads = sessionThreads();
         ModelRequest request = modelRequest(source);
         // The driver checks the model with the same cached session its JVM's tasks will use (local mode).
-        ModelKey modelKey = new ModelKey(source, threads, fingerprint);
-        ModelCache.Lookup probe = ModelCache.getOrLoad(modelKey);
+        ModelCache.Lookup probe = ModelCache.getOrLoad(new ModelKey(source, threads, fingerprint));
         int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
                 : ModelCallResolver.declaredWindowLength(probe.model(), request, in.features().size())
                 .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
@@ -124,6 +124,8 @@ public final class LstmSparkJob {
             LOG.info("Batches of {} windows instead of batch.size {}: {} bytes of native memory per window, "
                     + "batch.max-bytes {}", batch.windows(), batch.requested(), batch.bytesPerWindow(), batch.maxBytes());
         }
+        // Executors get model.path as given and resolve it themselves (ModelLocation).
+        ModelKey modelKey = new ModelKey(given, threads, fingerprint);
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
 
@@ -175,7 +177,7 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, source, format, fingerprint, call, counts, tasks, probe.loadedNow(),
+            RunReport report = report(started, given, format, fingerprint, call, counts, tasks, probe.loadedNow(),
                     taps);
             target.writeReport(report);
             target.publish();

@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -198,7 +197,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private LoadedModel model() {
         if (model == null) {
-            ModelCache.Lookup lookup = ModelCache.getOrLoad(plan.modelKey());
+            ModelCache.Lookup lookup = ModelCache.getOrLoad(ModelLocation.onThisJvm(plan.modelKey()));
             model = lookup.model();
             counters.modelLoads = lookup.loadedNow() ? 1 : 0;
         }
@@ -209,7 +208,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         finished = true;
         close();
         windowProgress.add(evaluate ? counters.windowsWritten : counters.windowsCut);
-        taskStats.add(counters.toStats(SparkEnv.get().executorId(), task.partitionId(), cutter.seriesCount(),
+        taskStats.add(counters.toStats(task.partitionId(), cutter.seriesCount(),
                 cutter.gaps(), plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
         logProgress(true);
     }

@@ -6,6 +6,7 @@ import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCache;
+import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.output.StreamRows;
 import io.lstmspark.output.TaskStats;
@@ -24,7 +25,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -69,6 +69,8 @@ final class StreamPipeline implements Iterator<Row> {
     private final List<Object[]> batchTimestamps = new ArrayList<>();
     private final List<Long> batchChunks = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
+    /** The plan's model as this JVM finds it; resolved at the first batch. */
+    private ModelKey localModel;
     private long series;
     private long peakCarried;
     private long currentChunkIndex;
@@ -176,7 +178,10 @@ final class StreamPipeline implements Iterator<Row> {
         if (batch.isEmpty()) {
             return;
         }
-        ModelCache.Lookup lookup = ModelCache.getOrLoad(plan.modelKey());
+        if (localModel == null) {
+            localModel = ModelLocation.onThisJvm(plan.modelKey());
+        }
+        ModelCache.Lookup lookup = ModelCache.getOrLoad(localModel);
         counters.modelLoads |= lookup.loadedNow() ? 1 : 0;
         List<Tensor> states = new ArrayList<>();
         long started = System.nanoTime();
@@ -267,7 +272,7 @@ final class StreamPipeline implements Iterator<Row> {
         finished = true;
         close();
         counters.peakCarriedStates = peakCarried;
-        taskStats.add(counters.toStats(SparkEnv.get().executorId(), task.partitionId(), series, 0,
+        taskStats.add(counters.toStats(task.partitionId(), series, 0,
                 plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
     }
 

@@ -3,6 +3,7 @@ package io.lstmspark.job;
 import io.lstmspark.output.TaskStats;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 
 /** One task's running counts, turned into {@link TaskStats} when the task ends. */
 final class TaskCounters {
@@ -22,8 +23,11 @@ final class TaskCounters {
         counts.merge(reason, 1L, Long::sum);
     }
 
-    TaskStats toStats(String executorId, int partition, long series, long gaps, String threads, long taskNanos) {
-        return new TaskStats(executorId, partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
+    /** The task's stats, with the executor JVM it ran in. */
+    TaskStats toStats(int partition, long series, long gaps, String threads, long taskNanos) {
+        SparkEnv env = SparkEnv.get();
+        return new TaskStats(env.executorId(), env.blockManager().blockManagerId().host(), ProcessHandle.current().pid(),
+                partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
                 windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos,
                 peakCarriedStates);
     }

@@ -114,8 +114,15 @@ public record RunReport(
     public record ModelLoads(long executors, long driver) {
     }
 
-    public record ExecutorInfo(long modelLoads, long tasks, long batches, long windows, String threads,
-                               long modelMillis) {
+    /**
+     * What one executor did: model loads (1 per executor JVM per model), tasks, batches, windows written,
+     * TensorFlow's thread settings and time in session runs.
+     *
+     * @param host the executor's host
+     * @param pid  the executor JVM's process id: with the host, which JVM loaded the model
+     */
+    public record ExecutorInfo(String host, long pid, long modelLoads, long tasks, long batches, long windows,
+                               String threads, long modelMillis) {
     }
 
     public static ObjectMapper mapper() {
@@ -130,9 +137,9 @@ public record RunReport(
         Map<String, ExecutorInfo> executors = new TreeMap<>();
         for (TaskStats task : tasks) {
             executors.merge(task.executorId(),
-                    new ExecutorInfo(task.modelLoads(), 1, task.batches(), task.windowsWritten(), task.threads(),
-                            task.modelNanos() / 1_000_000),
-                    (a, b) -> new ExecutorInfo(a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
+                    new ExecutorInfo(task.host(), task.pid(), task.modelLoads(), 1, task.batches(),
+                            task.windowsWritten(), task.threads(), task.modelNanos() / 1_000_000),
+                    (a, b) -> new ExecutorInfo(a.host(), a.pid(), a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
                             a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
                             a.modelMillis() + b.modelMillis()));
         }

@@ -7,6 +7,8 @@ import java.util.Map;
  * What one task did, sent to the driver through an accumulator when the task ends.
  *
  * @param executorId         Spark executor id ("driver" in local mode)
+ * @param host               the executor's host, as Spark names it
+ * @param pid                the executor JVM's process id
  * @param partition          partition index
  * @param inputRows          input rows read
  * @param rowsRejected       rows that could take no place in a series, by reason
@@ -24,7 +26,7 @@ import java.util.Map;
  * @param taskNanos          time from the task's first row to its last output row
  * @param peakCarriedStates  stream mode: most series whose LSTM state the task held at once
  */
-public record TaskStats(String executorId, int partition, long inputRows, Map<String, Long> rowsRejected,
+public record TaskStats(String executorId, String host, long pid, int partition, long inputRows, Map<String, Long> rowsRejected,
                         Map<String, Long> rowsWithBadValues, long series, long gaps, Map<String, Long> skipped,
                         long windowsCut, long windowsWritten, Map<String, Long> windowsQuarantined, long batches,
                         long modelLoads, String threads, long modelNanos, long taskNanos, long peakCarriedStates)
