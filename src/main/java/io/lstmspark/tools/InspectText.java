@@ -38,19 +38,11 @@ final class InspectText {
         }
         tensors(out, "  ", model.placeholders());
 
-        out.println();
-        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H]):");
-        if (model.lstmLayers().isEmpty()) {
-            out.println("  none");
+        if (model.stateTaps() != null) {
+            StateTapsText.write(model.stateTaps(), out);
         }
-        for (LstmVariables.Layer layer : model.lstmLayers()) {
-            out.printf("  %s: %d units, input size %d, %s%n", layer.scope(), layer.units(), layer.features(),
-                    layer.layout().equals(LstmVariables.KERAS)
-                            ? "Keras layout (gates i, f, c, o)"
-                            : "TF1 LSTMCell layout (kernel over [x, h], gates i, j, f, o)");
-            for (Map.Entry<String, long[]> weight : layer.weights().entrySet()) {
-                out.printf("    %-50s %s%n", weight.getKey(), Arrays.toString(weight.getValue()));
-            }
+        if (model.lstmLayers() != null) {
+            lstmWeights(model.lstmLayers(), out);
         }
 
         if (model.ops() != null) {
@@ -63,6 +55,23 @@ final class InspectText {
             }
         }
         out.flush();
+    }
+
+    private static void lstmWeights(List<LstmVariables.Layer> layers, PrintWriter out) {
+        out.println();
+        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H]):");
+        if (layers.isEmpty()) {
+            out.println("  none");
+        }
+        for (LstmVariables.Layer layer : layers) {
+            out.printf("  %s: %d units, input size %d, %s%n", layer.scope(), layer.units(), layer.features(),
+                    layer.layout().equals(LstmVariables.KERAS)
+                            ? "Keras layout (gates i, f, c, o)"
+                            : "TF1 LSTMCell layout (kernel over [x, h], gates i, j, f, o)");
+            for (Map.Entry<String, long[]> weight : layer.weights().entrySet()) {
+                out.printf("    %-50s %s%n", weight.getKey(), Arrays.toString(weight.getValue()));
+            }
+        }
     }
 
     private static void tensors(PrintWriter out, String indent, List<ModelDescription.TensorInfo> tensors) {
