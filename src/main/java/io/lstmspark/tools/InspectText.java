@@ -42,7 +42,7 @@ final class InspectText {
             StateTapsText.write(model.stateTaps(), out);
         }
         if (model.lstmLayers() != null) {
-            lstmWeights(model.lstmLayers(), out);
+            lstmWeights(model.lstmLayers(), model.stateTaps() != null && model.stateTaps().discovered(), out);
         }
 
         if (model.ops() != null) {
@@ -57,9 +57,12 @@ final class InspectText {
         out.flush();
     }
 
-    private static void lstmWeights(List<LstmVariables.Layer> layers, PrintWriter out) {
+    /** @param besideKeras the Keras layers were read and hold no LSTM, so these are not layers taps compute */
+    private static void lstmWeights(List<LstmVariables.Layer> layers, boolean besideKeras, PrintWriter out) {
         out.println();
-        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H]):");
+        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H])"
+                + (besideKeras && !layers.isEmpty() ? ", which are not Keras LSTM layers state taps compute" : "")
+                + ":");
         if (layers.isEmpty()) {
             out.println("  none");
         }

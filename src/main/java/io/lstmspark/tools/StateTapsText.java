@@ -42,9 +42,11 @@ final class StateTapsText {
             }
         }
         if (taps.head() != null) {
-            out.println("After the last LSTM (what the self-check reproduces): " + taps.head().stream()
-                    .map(s -> s.name() + " (" + s.kind() + (s.kind().equals("identity") ? "" : ", " + s.activation()) + ")")
-                    .collect(Collectors.joining(" -> ")));
+            out.println("After the last LSTM (what the self-check reproduces): " + (taps.head().isEmpty()
+                    ? "no layer (the output is its final hidden state)"
+                    : taps.head().stream().map(s -> s.name() + " (" + s.kind()
+                    + (s.kind().equals("identity") ? "" : ", " + s.activation()) + ")")
+                    .collect(Collectors.joining(" -> "))));
         } else if (!taps.layers().isEmpty()) {
             out.println("After the last LSTM: not reproducible: " + taps.headProblem());
         }

@@ -77,7 +77,7 @@ final class TapsInspection {
         List<LstmLayer> layers = discovered.layers();
         StateTapsDescription.SelfCheck selfCheck;
         if (layers.isEmpty()) {
-            selfCheck = StateTapsDescription.SelfCheck.notChecked("the model has no LSTM layer");
+            selfCheck = StateTapsDescription.SelfCheck.notChecked("no Keras LSTM layer was found");
         } else {
             int features = features(model, signature, layers.get(0));
             OptionalInt length = windowLength.isPresent() ? windowLength : declaredLength(model, signature, features);
