@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 "Then it loads a SavedModel (unless it holds ops that reach outside the model) and shows its Keras LSTM"
                         + " layers (units, activations and where they were read, the lstm:<layer>.<part> outputs that"
                         + " tap their states) and the self-check of those taps: the model runs on "
-                        + "16 random windows, and the taps plus the layers after the last LSTM must reproduce its"
+                        + "a few seeded random windows, and the taps plus the layers after the last LSTM must reproduce its"
                         + " output. Where no Keras layers can be read (TF1 graphs, frozen GraphDefs), it lists the"
                         + " LSTM layers recognised from their weights."})
 public final class InspectCommand implements Callable<Integer> {
