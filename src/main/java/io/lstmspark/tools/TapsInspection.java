@@ -9,6 +9,7 @@ import io.lstmspark.model.ModelSafety;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.keras.Activation;
 import io.lstmspark.model.keras.HeadLayer;
 import io.lstmspark.model.keras.KerasLstmLayers;
 import io.lstmspark.model.keras.LstmLayer;
@@ -164,8 +165,8 @@ final class TapsInspection {
             }
         }
         return new StateTapsDescription.Layer(layer.name(), layer.position(), layer.units(), layer.features(),
-                layer.activation().map(a -> a.kerasName()).orElse(null),
-                layer.recurrentActivation().map(a -> a.kerasName()).orElse(null),
+                layer.activation().map(Activation::kerasName).orElse(null),
+                layer.recurrentActivation().map(Activation::kerasName).orElse(null),
                 layer.returnSequences().orElse(null), layer.useBias(), layer.unitForgetBias().orElse(null),
                 layer.problem().orElse(null), new TreeMap<>(layer.sources()), outputs);
     }
