@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Shows what a model exposes, to write a job's model section: tag sets, signatures (keys, tensors,
-# dtypes, shapes), placeholders, LSTM layers found from their weights, and with --ops the top-level
-# graph operations matching a regular expression (the op:N of a TF1 graph's states). The model does
-# not run. Builds the classes first when needed.
+# dtypes, shapes), placeholders, and with --ops the top-level graph operations matching a regular
+# expression (the op:N of a TF1 graph's states). Then it loads a SavedModel (unless it holds ops that
+# reach outside the model) and shows its Keras LSTM layers, the lstm:<layer>.<part> outputs that tap
+# their states, and the taps' self-check: the model runs on a few random windows. Where no Keras
+# layers can be read, the LSTM layers found from their weights. Builds the classes first when needed.
 #
 #   submit/inspect.sh MODEL_DIR                      # a SavedModel directory
 #   submit/inspect.sh model.pb --ops 'step_23/(h|c)$'  # a frozen GraphDef, operations by name
 #   submit/inspect.sh MODEL_DIR --json               # for machines
 #   submit/inspect.sh MODEL_DIR --tags serve,gpu     # another meta graph
+#   submit/inspect.sh MODEL_DIR --files-only         # read the files only; the model is not loaded
+#   submit/inspect.sh MODEL_DIR --window-length 24   # check windows' steps, where the input declares none
 #
 # Environment: JAVA_OPTS (extra JVM options).
 set -euo pipefail

@@ -38,19 +38,11 @@ final class InspectText {
         }
         tensors(out, "  ", model.placeholders());
 
-        out.println();
-        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H]):");
-        if (model.lstmLayers().isEmpty()) {
-            out.println("  none");
+        if (model.stateTaps() != null) {
+            StateTapsText.write(model.stateTaps(), out);
         }
-        for (LstmVariables.Layer layer : model.lstmLayers()) {
-            out.printf("  %s: %d units, input size %d, %s%n", layer.scope(), layer.units(), layer.features(),
-                    layer.layout().equals(LstmVariables.KERAS)
-                            ? "Keras layout (gates i, f, c, o)"
-                            : "TF1 LSTMCell layout (kernel over [x, h], gates i, j, f, o)");
-            for (Map.Entry<String, long[]> weight : layer.weights().entrySet()) {
-                out.printf("    %-50s %s%n", weight.getKey(), Arrays.toString(weight.getValue()));
-            }
+        if (model.lstmLayers() != null) {
+            lstmWeights(model.lstmLayers(), model.stateTaps() != null && model.stateTaps().discovered(), out);
         }
 
         if (model.ops() != null) {
@@ -63,6 +55,26 @@ final class InspectText {
             }
         }
         out.flush();
+    }
+
+    /** @param besideKeras the Keras layers were read and hold no LSTM, so these are not layers taps compute */
+    private static void lstmWeights(List<LstmVariables.Layer> layers, boolean besideKeras, PrintWriter out) {
+        out.println();
+        out.println("LSTM layers found from their weights (kernel [F, 4H], recurrent_kernel [H, 4H], bias [4H])"
+                + (besideKeras && !layers.isEmpty() ? ", which are not Keras LSTM layers state taps compute" : "")
+                + ":");
+        if (layers.isEmpty()) {
+            out.println("  none");
+        }
+        for (LstmVariables.Layer layer : layers) {
+            out.printf("  %s: %d units, input size %d, %s%n", layer.scope(), layer.units(), layer.features(),
+                    layer.layout().equals(LstmVariables.KERAS)
+                            ? "Keras layout (gates i, f, c, o)"
+                            : "TF1 LSTMCell layout (kernel over [x, h], gates i, j, f, o)");
+            for (Map.Entry<String, long[]> weight : layer.weights().entrySet()) {
+                out.printf("    %-50s %s%n", weight.getKey(), Arrays.toString(weight.getValue()));
+            }
+        }
     }
 
     private static void tensors(PrintWriter out, String indent, List<ModelDescription.TensorInfo> tensors) {

@@ -77,7 +77,7 @@ final class ModelInspection {
             }
             return new ModelDescription(path.toString(), format.name().toLowerCase(Locale.ROOT), tagSets, shownTags,
                     signatures, placeholders(graph), LstmVariables.find(weights(graphDef, graph, nonTrainable)),
-                    ops.map(Pattern::pattern).orElse(null), ops.map(p -> operations(graph, p)).orElse(null));
+                    null, ops.map(Pattern::pattern).orElse(null), ops.map(p -> operations(graph, p)).orElse(null));
         }
     }
 
