@@ -5,9 +5,6 @@ import io.lstmspark.job.JobConfigLoader;
 import io.lstmspark.job.LstmSparkJob;
 import io.lstmspark.output.RunReport;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bench-job}: one measured job in a JVM of its own, for {@code bench}. Runs a warm-up job
- * first, then the measured one, and prints one JSON line: wall time, windows, output bytes, peak heap
- * and peak resident memory of the measured run.
+ * first, then the measured one, and prints one JSON line: wall time, windows, output bytes, peak live
+ * heap (after garbage collection) and peak resident memory of the measured run.
  */
 @Command(name = "bench-job", hidden = true, description = "Runs one measured job (used by bench).")
 public final class BenchJobCommand implements Callable<Integer> {
@@ -50,7 +47,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             LstmSparkJob.run(spark, config(warmup));
 
             Runtime.getRuntime().gc();
-            heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+            LiveHeap liveHeap = LiveHeap.watch();
             boolean rssReset = resetPeakRss();
             long started = System.nanoTime();
             JobConfig measured = config(overrides);
@@ -62,7 +59,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("windows", report.counts().windowsWritten());
             result.put("input_rows", report.counts().inputRows());
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
-            result.put("peak_heap_bytes", heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+            result.put("peak_heap_bytes", liveHeap.peakAfterGc());
             result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
             result.put("peak_rss_reset", rssReset);
             System.out.println(RunReport.mapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
@@ -75,10 +72,6 @@ public final class BenchJobCommand implements Callable<Integer> {
 
     private static JobConfig config(List<String> overrides) {
         return JobConfigLoader.load(Optional.empty(), overrides);
-    }
-
-    private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
     }
 
     /** Linux resets the peak resident set (VmHWM) when 5 is written to clear_refs. */

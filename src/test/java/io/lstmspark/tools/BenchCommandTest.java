@@ -26,7 +26,7 @@ class BenchCommandTest {
         int exitCode;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            exitCode = Main.commandLine().execute("bench", "--windows", "2000", "--skip-scale", "--soak-batches", "20",
+            exitCode = Main.commandLine().execute("bench", "--windows", "2000", "--skip-scale", "--soak-batches", "20", "--heap", "1g",
                     "--work-dir", dir.resolve("work").toString(), "--record", record.toString());
         } finally {
             System.setOut(stdout);
@@ -34,7 +34,7 @@ class BenchCommandTest {
         assertEquals(0, exitCode);
         String table = printed.toString(StandardCharsets.UTF_8);
         for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
-                "(d) TensorFlow alone, batch 1", "(e) job (b): peak heap", "(f) 20 batches", "(g) per-step states"}) {
+                "(d) TensorFlow alone, batch 1", "(e) job (b): peak live heap", "(f) 20 batches", "(g) per-step states"}) {
             assertTrue(table.contains(measure), measure + " in:\n" + table);
         }
         String recorded = Files.readString(record);
