@@ -2,6 +2,7 @@ package io.lstmspark.job;
 
 import io.lstmspark.tools.BenchCommand;
 import io.lstmspark.tools.BenchJobCommand;
+import io.lstmspark.tools.BenchSoakCommand;
 import io.lstmspark.tools.InspectCommand;
 import io.lstmspark.tools.MakeSampleCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
         description = "Runs TensorFlow LSTM models over time series with Spark.",
         subcommands = {RunCommand.class, InspectCommand.class, MakeSampleCommand.class, BenchCommand.class,
-                BenchJobCommand.class, CommandLine.HelpCommand.class})
+                BenchJobCommand.class, BenchSoakCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

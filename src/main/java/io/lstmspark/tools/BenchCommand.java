@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  *   <li>(c) the same job writing the per-step output sequence too;
  *   <li>(d) one session run per window (batch 1), one stream per core;
  *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows;
- *   <li>(f) resident memory over thousands of batches of the per-batch path;
+ *   <li>(f) resident memory over thousands of batches of the per-batch path, in a JVM of its own;
  *   <li>(g) per-step states of every step: stream mode against (c), on the same input and on 10x.
  * </ul>
  * Jobs run in fresh JVMs, each after a warm-up job, so that their memory figures are their own.
@@ -55,9 +55,9 @@ import picocli.CommandLine.Option;
         description = "Benchmarks TensorFlow alone against the whole job (T=48, F=8, H=64 by default).")
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final int LENGTH = 48;
-    private static final int FEATURES = 8;
-    private static final int BATCH = 256;
+    static final int LENGTH = 48;
+    static final int FEATURES = 8;
+    static final int BATCH = 256;
 
     @Option(names = "--windows", defaultValue = "100000", description = "Windows per job (default: ${DEFAULT-VALUE}).")
     long windows;
@@ -117,21 +117,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         // The model's own forecast, and the hidden state of its LSTM layer through a state tap.
-        Map<String, String> outputs = new LinkedHashMap<>();
-        outputs.put("forecast", forecastOutput);
-        outputs.put("hidden_state", "lstm:0.h");
+        Map<String, String> outputs = forecastAndHiddenState(forecastOutput);
         double tfOnly;
         double batchOne;
-        Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
-            ModelRequest request = request(model, outputs);
-            request = request.withExtension(StateTapPlanner.plan(loaded, request, LENGTH, FEATURES).orElseThrow().taps());
-            ModelCall call = ModelCallResolver.resolve(loaded, request, LENGTH, FEATURES);
+            ModelCall call = call(loaded, model, outputs);
             tfOnly = sessionRuns(loaded, call, slots, BATCH, windows);
             batchOne = sessionRuns(loaded, call, slots, 1, Math.min(windows, 5000));
-            soak = soakBatches > 0 ? Soak.run(loaded, call, soakBatches, LENGTH, FEATURES, BATCH) : null;
         }
+        JsonNode soak = soakBatches <= 0 ? null : childJvm(List.of("bench-soak", "--model=" + model,
+                "--forecast-output=" + forecastOutput, "--batches=" + soakBatches), "soak");
 
         JsonNode jobB = job(slots, input, warmupInput, model, outputs, "b");
         Map<String, String> withSequence = new LinkedHashMap<>(outputs);
@@ -155,6 +151,20 @@ public final class BenchCommand implements Callable<Integer> {
                     StandardOpenOption.APPEND);
         }
         return 0;
+    }
+
+    /** The benchmark's model call: the forecast and, through a state tap, the LSTM's hidden state. */
+    static ModelCall call(LoadedModel loaded, Path model, Map<String, String> outputs) {
+        ModelRequest request = request(model, outputs);
+        request = request.withExtension(StateTapPlanner.plan(loaded, request, LENGTH, FEATURES).orElseThrow().taps());
+        return ModelCallResolver.resolve(loaded, request, LENGTH, FEATURES);
+    }
+
+    static Map<String, String> forecastAndHiddenState(String forecastOutput) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("forecast", forecastOutput);
+        outputs.put("hidden_state", "lstm:0.h");
+        return outputs;
     }
 
     private static ModelRequest request(Path model, Map<String, String> outputs) {
@@ -198,9 +208,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs one job in a fresh JVM (this JVM's options and classpath) and reads its result line. */
+    /** Runs one job in a fresh JVM and reads its result line. */
     private JsonNode job(int slots, Path input, Path warmupInput, Path model, Map<String, String> outputs, String name,
                          String... settings) throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("bench-job", "--master=local[" + slots + "]",
+                "--warmup-input=" + warmupInput, "input.path=" + input, "input.series-id=series", "input.timestamp=ts",
+                "input.features=" + String.join(",", BenchData.features(FEATURES)), "model.path=" + model,
+                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
+                "batch.size=" + BATCH, "input.partitions=" + slots * 4));
+        outputs.forEach((column, ref) -> arguments.add("outputs." + column + "=" + ref));
+        arguments.addAll(List.of(settings));
+        return childJvm(arguments, "benchmark job (" + name + ")");
+    }
+
+    /**
+     * Runs a lstm-spark command in a fresh JVM (this JVM's options and classpath, the benchmark's fixed
+     * heap) and reads the JSON line it prints last.
+     */
+    private JsonNode childJvm(List<String> arguments, String what) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -213,26 +238,18 @@ public final class BenchCommand implements Callable<Integer> {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.lstmspark.job.Main");
-        command.add("bench-job");
-        command.add("--master=local[" + slots + "]");
-        command.add("--warmup-input=" + warmupInput);
-        command.addAll(List.of("input.path=" + input, "input.series-id=series", "input.timestamp=ts",
-                "input.features=" + String.join(",", BenchData.features(FEATURES)), "model.path=" + model,
-                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
-                "batch.size=" + BATCH, "input.partitions=" + slots * 4));
-        outputs.forEach((column, ref) -> command.add("outputs." + column + "=" + ref));
-        command.addAll(List.of(settings));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
-            throw new IllegalStateException("benchmark job (" + name + ") failed; its log is above");
+            throw new IllegalStateException(what + " failed; its log is above");
         }
         String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException("benchmark job (" + name + ") printed no result"));
+                .orElseThrow(() -> new IllegalStateException(what + " printed no result"));
         return RunReport.mapper().readTree(last);
     }
 
-    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e, Soak.Result soak,
+    private String table(int slots, double a, double d, JsonNode b, JsonNode c, JsonNode e, JsonNode soak,
                          JsonNode stream, JsonNode scaledStream) {
         double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
         double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
@@ -278,11 +295,13 @@ public final class BenchCommand implements Callable<Integer> {
                 c.get("output_bytes").asDouble() / c.get("input_rows").asDouble()),
                 "both >= x" + LENGTH / 2 + " " + verdict(speedup >= LENGTH / 2.0 && smaller >= LENGTH / 2.0));
         if (soak != null) {
-            row(t, "(f) " + String.format(Locale.ROOT, "%,d", soak.batches()) + " batches: Arrow, tensor, session, rows",
-                    String.format(Locale.ROOT, "RSS %.0f MB after %,d batches, %.0f MB at the end (%+.1f MB)",
-                            soak.rssAfterWarmup() / 1e6, soak.warmupBatches(), soak.rssAtEnd() / 1e6,
-                            (soak.rssAtEnd() - soak.rssAfterWarmup()) / 1e6),
-                    "flat " + verdict(soak.rssAtEnd() - soak.rssAfterWarmup() < 32_000_000));
+            double growth = soak.get("rss_at_end").asDouble() - soak.get("rss_after_warmup").asDouble();
+            row(t, "(f) " + String.format(Locale.ROOT, "%,d", soak.get("batches").asLong())
+                            + " batches: Arrow, tensor, session, rows", String.format(Locale.ROOT,
+                            "RSS %.0f MB after %,d batches, %.0f MB at the end (%+.1f MB)",
+                            soak.get("rss_after_warmup").asDouble() / 1e6, soak.get("warmup_batches").asLong(),
+                            soak.get("rss_at_end").asDouble() / 1e6, growth / 1e6),
+                    "flat " + verdict(growth < 32_000_000));
         }
         return t.toString();
     }
@@ -300,9 +319,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static String memory(JsonNode job) {
-        return String.format(Locale.ROOT, "%.0f MB heap, %.0f MB RSS, %.1f s",
-                job.get("peak_heap_bytes").asDouble() / 1e6, job.get("peak_rss_bytes").asDouble() / 1e6,
-                job.get("seconds").asDouble());
+        return String.format(Locale.ROOT, "%.0f MB heap (%.0f MB after a full GC at the end), %.0f MB RSS, %.1f s",
+                job.get("peak_heap_bytes").asDouble() / 1e6, job.get("retained_heap_bytes").asDouble() / 1e6,
+                job.get("peak_rss_bytes").asDouble() / 1e6, job.get("seconds").asDouble());
     }
 
     private static String verdict(boolean met) {

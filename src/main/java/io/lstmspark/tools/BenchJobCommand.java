@@ -60,6 +60,8 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("input_rows", report.counts().inputRows());
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
             result.put("peak_heap_bytes", liveHeap.peakAfterGc());
+            Runtime.getRuntime().gc();
+            result.put("retained_heap_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
             result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
             result.put("peak_rss_reset", rssReset);
             System.out.println(RunReport.mapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)

@@ -27,7 +27,7 @@ final class Soak {
     static Result run(LoadedModel model, ModelCall call, int batches, int length, int features, int batchSize) {
         BatchRunner runner = new BatchRunner(call);
         Window window = new SyntheticWindow(length, features);
-        int warmup = Math.max(1, batches / 10);
+        int warmup = Math.max(1, batches / 5);
         long rssAfterWarmup = 0;
         long[] rows = new long[1];
         try (BufferAllocator allocator = ArrowMemory.newTaskAllocator("lstm-spark-soak");
