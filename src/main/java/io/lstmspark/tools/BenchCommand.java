@@ -143,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
         String table = table(slots, tfOnly, batchOne, jobB, jobC, scaled, soak, stream, scaledStream);
         System.out.println(table);
         if (record.isPresent()) {
-            String entry = "\n## " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
+            String entry = "\n### " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
                     + (threads > 0 ? " --threads " + threads : "") + (skipScale ? " --skip-scale" : "") + "`\n\n"
                     + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                     + System.getProperty("java.version") + ".\n\n" + table + "\n";
