@@ -1,6 +1,5 @@
 package io.lstmspark.job;
 
-import io.lstmspark.arrow.ArrowMemory;
 import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
@@ -18,12 +17,10 @@ import io.lstmspark.series.WindowCutter;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Tensor;
@@ -52,7 +49,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private final WindowCutter cutter;
     private final TaskCounters counters = new TaskCounters();
     private final ArrayDeque<Row> pending = new ArrayDeque<>();
-    private final BufferAllocator allocator;
+    private final TaskBatch taskBatch;
     private final WindowBatch batch;
     private final BatchRunner runner;
 
@@ -60,7 +57,6 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private final long startedNanos = System.nanoTime();
     private long lastProgressNanos = startedNanos;
     private boolean finished;
-    private boolean closed;
 
     PartitionPipeline(Iterator<Row> steps, ExecutionPlan plan, LongAccumulator windowProgress,
                       CollectionAccumulator<TaskStats> taskStats) {
@@ -73,19 +69,12 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP);
         this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
         if (evaluate) {
-            this.allocator = ArrowMemory.newTaskAllocator("lstm-spark-task-" + task.taskAttemptId());
-            try {
-                this.batch = WindowBatch.allocate(allocator, plan.inputType(), plan.batchSize(),
-                        plan.windows().length(), plan.featureCount());
-            } catch (RuntimeException e) {
-                allocator.close();
-                throw e;
-            }
+            this.taskBatch = TaskBatch.open(task, "window-task", plan.inputType(), plan.batchSize(),
+                    plan.windows().length(), plan.featureCount());
+            this.batch = taskBatch.batch();
             this.runner = new BatchRunner(plan.call());
-            // Frees Arrow memory when the task ends early (failure, or a writer that stops pulling).
-            task.addTaskCompletionListener((TaskCompletionListener) context -> close());
         } else {
-            this.allocator = null;
+            this.taskBatch = null;
             this.batch = null;
             this.runner = null;
         }
@@ -227,14 +216,8 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     /** Releases the batch's Arrow memory; closing the allocator fails the task if anything leaked. */
     private void close() {
-        if (closed || !evaluate) {
-            return;
-        }
-        closed = true;
-        try {
-            batch.close();
-        } finally {
-            allocator.close();
+        if (taskBatch != null) {
+            taskBatch.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.lstmspark.job;
 
-import io.lstmspark.arrow.ArrowMemory;
 import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
@@ -24,12 +23,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.spark.util.TaskCompletionListener;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -59,7 +56,7 @@ final class StreamPipeline implements Iterator<Row> {
     private final TaskContext task;
     private final StepReader reader;
     private final Chunk chunk;
-    private final BufferAllocator allocator;
+    private final TaskBatch taskBatch;
     private final WindowBatch batch;
     private final BatchRunner runner;
     private final TaskCounters counters = new TaskCounters();
@@ -75,7 +72,6 @@ final class StreamPipeline implements Iterator<Row> {
     private long peakCarried;
     private long currentChunkIndex;
     private boolean finished;
-    private boolean closed;
 
     StreamPipeline(Iterator<Row> rows, StreamPlan plan, LongAccumulator progress,
                    CollectionAccumulator<TaskStats> taskStats) {
@@ -86,16 +82,10 @@ final class StreamPipeline implements Iterator<Row> {
         this.task = TaskContext.get();
         this.reader = new StepReader(plan.layout(), false);
         this.chunk = new Chunk(plan.chunkLength(), plan.featureCount());
-        this.allocator = ArrowMemory.newTaskAllocator("lstm-spark-stream-task-" + task.taskAttemptId());
-        try {
-            this.batch = WindowBatch.allocate(allocator, plan.inputType(), plan.batchSize(), plan.chunkLength(),
-                    plan.featureCount());
-        } catch (RuntimeException e) {
-            allocator.close();
-            throw e;
-        }
+        this.taskBatch = TaskBatch.open(task, "stream-task", plan.inputType(), plan.batchSize(), plan.chunkLength(),
+                plan.featureCount());
+        this.batch = taskBatch.batch();
         this.runner = new BatchRunner(plan.call());
-        task.addTaskCompletionListener((TaskCompletionListener) context -> close());
     }
 
     @Override
@@ -270,21 +260,9 @@ final class StreamPipeline implements Iterator<Row> {
 
     private void finish() {
         finished = true;
-        close();
+        taskBatch.close();
         counters.peakCarriedStates = peakCarried;
         taskStats.add(counters.toStats(task.partitionId(), series, 0,
                 plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
-    }
-
-    private void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            batch.close();
-        } finally {
-            allocator.close();
-        }
     }
 }
