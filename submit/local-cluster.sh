@@ -50,6 +50,8 @@ daemons() {
 launch() {
   local name=$1
   shift
+  # Emptied here, not by the background job's redirection: await_log must never read the last run's log.
+  : > "$dir/logs/$name.log"
   # shellcheck disable=SC2046 # the option list is meant to split
   nohup "$java" $(jvm_opens) -Xmx"${DAEMON_MEMORY:-512m}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" "$@" \
     > "$dir/logs/$name.log" 2>&1 < /dev/null &
@@ -84,7 +86,8 @@ start() {
   export SPARK_HOME SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
   rm -rf "$dir/work"
   mkdir -p "$dir/logs" "$dir/work"
-  trap 'stop > /dev/null' ERR
+  # Whatever started is stopped if start-up fails (die exits, which an ERR trap would miss).
+  trap 'stop > /dev/null' EXIT
 
   launch master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0
   local url
@@ -96,7 +99,7 @@ start() {
   for ((n = 1; n <= ${WORKERS:-2}; n++)); do
     await_log "worker-$n" 'Successfully registered with master' > /dev/null
   done
-  trap - ERR
+  trap - EXIT
   echo "$url" > "$dir/master-url"
   echo "$url"
 }

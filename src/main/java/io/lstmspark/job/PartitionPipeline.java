@@ -73,6 +73,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                     plan.windows().length(), plan.featureCount());
             this.batch = taskBatch.batch();
             this.runner = new BatchRunner(plan.call());
+            LOG.info("Partition {} started (attempt {})", task.partitionId(), task.attemptNumber());
         } else {
             this.taskBatch = null;
             this.batch = null;

@@ -14,10 +14,13 @@ import io.lstmspark.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +45,8 @@ class StandaloneClusterIT {
             "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
             "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
             "--conf", "spark.locality.wait=0");
+    /** An executor's line for each task it starts evaluating. */
+    private static final Pattern TASK_STARTED = Pattern.compile("PartitionPipeline: Partition \\d+ started");
     /** As many partitions as in local mode: the same windows in the same batches, so equal numbers. */
     private static final String PARTITIONS = "input.partitions=" + EXECUTORS;
 
@@ -94,12 +99,52 @@ class StandaloneClusterIT {
         assertSameRows(localOutput, run.output());
     }
 
+    @Test
+    void anExecutorKilledMidRunChangesNoRowAndNoCount(LocalCluster cluster) throws IOException {
+        // Twelve tasks: an executor is killed as it starts its second, when its first is committed and
+        // reported, so the job has work done by the dead JVM to keep and work in flight to redo.
+        List<String> longerJob = List.of("window.stride=1", "input.partitions=12");
+        String local = dir.resolve("longer-local").toString();
+        RunReport expected = Jobs.run("conf/sample.conf", longerJob.get(0), longerJob.get(1), "output.path=" + local);
+        AtomicLong killed = new AtomicLong();
+
+        List<String> overrides = new ArrayList<>(longerJob);
+        overrides.add("model.path=" + Path.of("sample-data/model").toAbsolutePath());
+
+        Submitted run = submit(cluster, "executor-killed", List.of(), overrides, () -> {
+            ProcessHandle executor = cluster.awaitExecutorLogging(TASK_STARTED, 2, Duration.ofMinutes(4));
+            killed.set(executor.pid());
+            executor.destroyForcibly();
+        });
+
+        Set<Long> executorJvms = run.submission().executorPids();
+        assertTrue(executorJvms.contains(killed.get()), "the killed executor " + killed + " ran for the job");
+        assertEquals(EXECUTORS + 1, executorJvms.size(), "the workers started a replacement: " + executorJvms);
+        assertSameRows(TestSpark.session().read().parquet(local), run.output());
+        assertEquals(expected.counts(), RunReport.mapper().treeToValue(run.report().get("counts"), RunReport.Counts.class),
+                "counts of the run with an executor killed, against those of local mode");
+        Set<Long> ranTasks = new HashSet<>();
+        for (JsonNode executor : run.report().get("executors")) {
+            assertEquals(1, executor.get("model_loads").asLong(), "loads in executor " + executor);
+            ranTasks.add(executor.get("pid").asLong());
+        }
+        assertTrue(ranTasks.contains(killed.get()), "the killed executor's finished task is kept: " + ranTasks);
+        assertTrue(executorJvms.containsAll(ranTasks), "tasks ran in " + ranTasks + ", executors were " + executorJvms);
+    }
+
     private static Submitted submit(LocalCluster cluster, String name, List<String> sparkOptions, String modelPath) {
+        return submit(cluster, name, sparkOptions, List.of(PARTITIONS, modelPath), () -> { });
+    }
+
+    private static Submitted submit(LocalCluster cluster, String name, List<String> sparkOptions,
+                                    List<String> overrides, Runnable whileRunning) {
         Path output = dir.resolve(name);
         List<String> options = new ArrayList<>(SPARK_OPTIONS);
         options.addAll(sparkOptions);
-        LocalCluster.Submission submission = cluster.submit(name, options,
-                List.of("conf/sample.conf", PARTITIONS, modelPath, "output.path=" + output));
+        List<String> jobArgs = new ArrayList<>(List.of("conf/sample.conf"));
+        jobArgs.addAll(overrides);
+        jobArgs.add("output.path=" + output);
+        LocalCluster.Submission submission = cluster.submit(name, options, jobArgs, whileRunning);
         try {
             JsonNode report = RunReport.mapper().readTree(output.resolve(RunReport.FILE_NAME).toFile());
             return new Submitted(TestSpark.session().read().parquet(output.toString()), report, submission);

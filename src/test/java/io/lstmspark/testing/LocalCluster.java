@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -69,6 +72,60 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Waits until the log of one of the executor JVMs running now has {@code times} lines that
+     * {@code line} finds, and returns that executor.
+     */
+    public ProcessHandle awaitExecutorLogging(Pattern line, int times, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle executor : executors()) {
+                Optional<Path> log = logOf(executor);
+                if (log.isPresent() && count(log.get(), line) >= times) {
+                    return executor;
+                }
+            }
+            sleep(WATCH_MILLIS);
+        }
+        throw new AssertionError("no executor logged /" + line + "/ " + times + " times within " + timeout
+                + "; logs in " + workDirectory());
+    }
+
+    /** An executor's stderr: WORK/worker-N/APP-ID/EXECUTOR-ID/stderr, as its command line names them. */
+    private Optional<Path> logOf(ProcessHandle executor) {
+        List<String> arguments = List.of(executor.info().arguments().orElse(new String[0]));
+        int app = arguments.indexOf("--app-id");
+        int id = arguments.indexOf("--executor-id");
+        if (app < 0 || id < 0 || app + 1 >= arguments.size() || id + 1 >= arguments.size()) {
+            return Optional.empty();
+        }
+        for (int n = 1; n <= WORKERS; n++) {
+            Path log = workDirectory().resolve("worker-" + n).resolve(arguments.get(app + 1))
+                    .resolve(arguments.get(id + 1)).resolve("stderr");
+            if (Files.exists(log)) {
+                return Optional.of(log);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long count(Path log, Pattern line) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(text -> line.matcher(text).find()).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // being written or just removed: looked at again on the next round
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while watching the cluster", e);
+        }
+    }
+
+    /**
      * A finished submission.
      *
      * @param driverPid    the driver's process id (spark-submit.sh runs the driver in its own process)
@@ -86,6 +143,14 @@ public final class LocalCluster implements AutoCloseable {
      * @param jobArgs      the job's arguments: [CONFIG] [key=value ...]
      */
     public Submission submit(String name, List<String> sparkOptions, List<String> jobArgs) {
+        return submit(name, sparkOptions, jobArgs, () -> { });
+    }
+
+    /**
+     * As {@link #submit(String, List, List)}, calling {@code whileRunning} on this thread once the driver
+     * has started, e.g. to kill an executor mid-run; if it throws, the driver is ended and so is the test.
+     */
+    public Submission submit(String name, List<String> sparkOptions, List<String> jobArgs, Runnable whileRunning) {
         Path log = dir.resolve("submit-" + name + ".log");
         List<String> command = new ArrayList<>(List.of(SCRIPTS.resolve("spark-submit.sh").toString(),
                 "--master", masterUrl));
@@ -115,6 +180,13 @@ public final class LocalCluster implements AutoCloseable {
         }, "lstm-spark-executor-watch");
         watcher.setDaemon(true);
         watcher.start();
+        try {
+            whileRunning.run();
+        } catch (RuntimeException | Error e) {
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly();
+            throw e;
+        }
         try {
             await(driver, JOB_TIMEOUT_SECONDS, log, "spark-submit.sh " + String.join(" ", jobArgs));
             watcher.join();
