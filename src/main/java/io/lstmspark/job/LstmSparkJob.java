@@ -83,8 +83,7 @@ public final class LstmSparkJob {
     private RunReport run() {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        JobConfig.Input in = config.input();
-        InputSteps input = InputSteps.read(spark, in);
+        InputSteps input = InputSteps.read(spark, config.input());
         long maxGap = maxGap(input.timestampType());
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
@@ -92,9 +91,70 @@ public final class LstmSparkJob {
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
+        CheckedModel model = checkModel();
+        lap("model_check", t1);
+
+        boolean published = false;
+        try {
+            long t2 = System.nanoTime();
+            Passes passes = config.mode() == WindowMode.STREAM ? streamPasses(input, model, target)
+                    : windowPasses(input, maxGap, model, target);
+            List<TaskStats> tasks = passes.outputs().run();
+            lap("read_window_infer_write", t2);
+            RunReport.Counts counts = RunReport.Counts.of(tasks);
+            // Known only now, without a pass of its own; nothing has been published yet.
+            if (counts.inputRows() == 0) {
+                if (config.input().onBad() == JobConfig.BadInput.FAIL) {
+                    throw new InputDataException("input.path " + config.input().path() + " has no rows: check the "
+                            + "path and the upstream job, or set input.on-bad = quarantine to write an empty result");
+                }
+                LOG.warn("Input {} has no rows", config.input().path());
+            }
+
+            long t3 = System.nanoTime();
+            if (counts.quarantineRecords() > 0) {
+                checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run()));
+            } else {
+                target.clearQuarantine();
+            }
+            lap("quarantine", t3);
+
+            RunReport report = report(started, model, counts, tasks);
+            target.writeReport(report);
+            target.publish();
+            published = true;
+            LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
+                    counts.windowsWritten(), counts.series(), config.output().path(),
+                    counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
+                            + counts.rowsWithBadValues().values().stream().mapToLong(Long::longValue).sum(),
+                    counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),
+                    QuarantineRecords.DIRECTORY);
+            return report;
+        } finally {
+            // Spark's failures arrive as undeclared checked exceptions: clean up whatever was thrown.
+            if (!published) {
+                target.abandon();
+            }
+        }
+    }
+
+    /**
+     * The model as the driver checked it: where it is, what the job calls, and how executors find it.
+     *
+     * @param given       model.path as configured; executors resolve it themselves (ModelLocation)
+     * @param key         what executors load: the given path, thread settings and fingerprint
+     * @param loadedNow   the driver's check loaded the model (its JVM had no session for it yet)
+     */
+    private record CheckedModel(ModelSource given, ModelFormat format, String fingerprint,
+                                ModelKey key, ModelCall call, int windowLength, BatchSizing batch,
+                                Optional<StateTapPlanner.Plan> taps, boolean loadedNow) {
+    }
+
+    /** Scans, loads and resolves the model on the driver, so that a bad model fails before any task runs. */
+    private CheckedModel checkModel() {
+        JobConfig.Input in = config.input();
         ModelSource given = new ModelSource(config.model().path(), config.model().tags());
         ModelSource source = ModelLocation.onThisJvm(given);
-        ModelFormat format = source.format();
         for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps())) {
             LOG.warn("Model {} runs {}, allowed by model.allow-ops", source.path(), allowed);
         }
@@ -117,84 +177,55 @@ public final class LstmSparkJob {
             }
         }
         ModelCall call = ModelCallResolver.resolve(probe.model(), request, windowLength, in.features().size());
-        lap("model_check", t1);
         BatchSizing batch = BatchSizing.of(call, windowLength, in.features().size(), config.batchSize(),
                 config.batchMaxBytes());
         if (batch.reduced()) {
             LOG.info("Batches of {} windows instead of batch.size {}: {} bytes of native memory per window, "
                     + "batch.max-bytes {}", batch.windows(), batch.requested(), batch.bytesPerWindow(), batch.maxBytes());
         }
-        // Executors get model.path as given and resolve it themselves (ModelLocation).
-        ModelKey modelKey = new ModelKey(given, threads, fingerprint);
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
+        return new CheckedModel(given, source.format(), fingerprint, new ModelKey(given, threads, fingerprint),
+                call, windowLength, batch, taps, probe.loadedNow());
+    }
 
-        boolean published = false;
-        try {
-            long t2 = System.nanoTime();
-            Dataset<Row> sorted;
-            ExecutionPlan plan = null;
-            List<TaskStats> tasks;
-            if (config.mode() == WindowMode.STREAM) {
-                checkStreamable(call, windowLength);
-                sorted = chunkMajorSteps(input, windowLength);
-                StreamPlan streamPlan = new StreamPlan(input.layout(), sorted.schema().size() - 1, windowLength,
-                        call.inputType(), batch.windows(), modelKey, call, config.streamLayout());
-                tasks = runPass(sorted, (progress, stats) -> new StreamInference(streamPlan, progress, stats),
+    /** A mode's two passes over the input; the quarantine pass runs only when the first set records aside. */
+    private record Passes(Pass outputs, Pass quarantine) {
+    }
+
+    /** One Spark job that writes and returns its tasks' stats. */
+    private interface Pass {
+        List<TaskStats> run();
+    }
+
+    private Passes windowPasses(InputSteps input, long maxGap, CheckedModel model, OutputTarget target) {
+        Dataset<Row> sorted = sortedSteps(input);
+        ExecutionPlan plan = new ExecutionPlan(
+                new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
+                config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
+                model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
+        ExecutionPlan quarantinePlan = plan.forQuarantine();
+        return new Passes(
+                () -> runPass(sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
+                        OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
+                        target::writeWindows),
+                () -> runPass(sorted, (progress, stats) -> new WindowInference(quarantinePlan, progress, stats),
+                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+    }
+
+    private Passes streamPasses(InputSteps input, CheckedModel model, OutputTarget target) {
+        checkStreamable(model.call(), model.windowLength());
+        Dataset<Row> sorted = chunkMajorSteps(input, model.windowLength());
+        StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
+                model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout());
+        return new Passes(
+                () -> runPass(sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                call.outputs()), target::writeWindows);
-            } else {
-                sorted = sortedSteps(input);
-                ExecutionPlan windowPlan = new ExecutionPlan(
-                        new WindowSpec(config.mode(), windowLength, config.window().stride()), input.layout(), maxGap,
-                        in.onBad(), ExecutionPlan.Emit.OUTPUTS, call.inputType(), batch.windows(), modelKey, call,
-                        Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
-                plan = windowPlan;
-                tasks = runPass(sorted, (progress, stats) -> new WindowInference(windowPlan, progress, stats),
-                        OutputSchema.of(input.seriesIdType(), input.timestampType(), call.outputs()),
-                        target::writeWindows);
-            }
-            lap("read_window_infer_write", t2);
-            RunReport.Counts counts = RunReport.Counts.of(tasks);
-            // Known only now, without a pass of its own; nothing has been published yet.
-            if (counts.inputRows() == 0) {
-                if (in.onBad() == JobConfig.BadInput.FAIL) {
-                    throw new InputDataException("input.path " + in.path() + " has no rows: check the path and the "
-                            + "upstream job, or set input.on-bad = quarantine to write an empty result");
-                }
-                LOG.warn("Input {} has no rows", in.path());
-            }
-
-            long t3 = System.nanoTime();
-            if (counts.quarantineRecords() > 0) {
-                ExecutionPlan quarantinePlan = plan.forQuarantine();
-                List<TaskStats> quarantinePass = runPass(sorted,
-                        (progress, stats) -> new WindowInference(quarantinePlan, progress, stats),
-                        QuarantineRecords.SCHEMA, target::writeQuarantine);
-                checkSamePass(counts, RunReport.Counts.of(quarantinePass));
-            } else {
-                target.clearQuarantine();
-            }
-            lap("quarantine", t3);
-
-            RunReport report = report(started, given, format, fingerprint, call, counts, tasks, probe.loadedNow(),
-                    taps);
-            target.writeReport(report);
-            target.publish();
-            published = true;
-            LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
-                    counts.windowsWritten(), counts.series(), config.output().path(),
-                    counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
-                            + counts.rowsWithBadValues().values().stream().mapToLong(Long::longValue).sum(),
-                    counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),
-                    QuarantineRecords.DIRECTORY);
-            return report;
-        } finally {
-            // Spark's failures arrive as undeclared checked exceptions: clean up whatever was thrown.
-            if (!published) {
-                target.abandon();
-            }
-        }
+                                model.call().outputs()), target::writeWindows),
+                () -> {
+                    // checkStreamable refuses quarantine mode, and bad input fails the first pass.
+                    throw new IllegalStateException("stream mode sets nothing aside");
+                });
     }
 
     /** Makes a task's function from the pass's accumulators. */
@@ -344,21 +375,20 @@ public final class LstmSparkJob {
                 outputs, states, List.of());
     }
 
-    private RunReport report(Instant started, ModelSource source, ModelFormat format, String fingerprint, ModelCall call,
-                             RunReport.Counts counts, List<TaskStats> tasks, boolean driverLoaded,
-                             Optional<StateTapPlanner.Plan> taps) {
+    private RunReport report(Instant started, CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks) {
+        ModelCall call = model.call();
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
                         o.windowShape()))
                 .toList();
         return new RunReport("succeeded", started.toString(), Instant.now().toString(), config.rendered(),
-                new RunReport.ModelInfo(source.path(), format.name().toLowerCase(), fingerprint,
+                new RunReport.ModelInfo(model.given().path(), model.format().name().toLowerCase(), model.fingerprint(),
                         config.model().signature(), call.inputTensor(), call.inputWindowShape(), outputs),
                 counts,
-                new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), driverLoaded ? 1 : 0),
+                new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), model.loadedNow() ? 1 : 0),
                 RunReport.byExecutor(tasks),
                 stageMillis,
-                taps.map(LstmSparkJob::tapInfo).orElse(null));
+                model.taps().map(LstmSparkJob::tapInfo).orElse(null));
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {
