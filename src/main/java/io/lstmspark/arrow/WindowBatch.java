@@ -154,17 +154,32 @@ public final class WindowBatch implements AutoCloseable {
      * that take flat windows: the same bytes either way. The caller owns (and must close) the tensor.
      */
     public Tensor toTensor(long[] windowShape) {
+        return toTensor(windowShape, size);
+    }
+
+    /**
+     * As {@link #toTensor(long[])} with {@code rows} windows, for models with a fixed batch size: the
+     * windows of this batch, then zero windows up to {@code rows} (at most the capacity).
+     */
+    public Tensor toTensor(long[] windowShape, int rows) {
         if (isEmpty()) {
             throw new IllegalStateException("an empty batch has no tensor");
+        }
+        if (rows < size || rows > capacity) {
+            throw new IllegalArgumentException("a tensor of " + rows + " windows for a batch of " + size
+                    + " and capacity " + capacity);
         }
         if (Arrays.stream(windowShape).reduce(1, Math::multiplyExact) != (long) length * features) {
             throw new IllegalArgumentException("window shape " + Arrays.toString(windowShape)
                     + " does not hold " + length + " x " + features + " values");
         }
         windows.setValueCount(size);
-        long bytes = (long) size * bytesPerWindow(type, length, features);
+        long windowBytes = bytesPerWindow(type, length, features);
+        long bytes = (long) rows * windowBytes;
+        // Windows past the batch hold an earlier batch's values: zeros instead, for the same result every run.
+        values.getDataBuffer().setZero(size * windowBytes, bytes - size * windowBytes);
         long[] dims = new long[windowShape.length + 1];
-        dims[0] = size;
+        dims[0] = rows;
         System.arraycopy(windowShape, 0, dims, 1, windowShape.length);
         Shape shape = Shape.of(dims);
         Tensor tensor = type == ElementType.FLOAT32 ? TFloat32.tensorOf(shape) : TFloat64.tensorOf(shape);

@@ -183,6 +183,10 @@ public final class LstmSparkJob {
             LOG.info("Batches of {} windows instead of batch.size {}: {} bytes of native memory per window, "
                     + "batch.max-bytes {}", batch.windows(), batch.requested(), batch.bytesPerWindow(), batch.maxBytes());
         }
+        if (batch.fixedByModel()) {
+            LOG.info("Batches of {} windows, the batch size model {} is fixed to (batch.size {} does not apply); "
+                    + "a short batch is filled up with zero windows", batch.windows(), source.path(), batch.requested());
+        }
         LOG.info("Model {} ({}): input {} {}, outputs {}", source.path(), fingerprint, call.inputTensor(),
                 Arrays.toString(call.inputWindowShape()), config.outputs());
         return new CheckedModel(given, source.format(), fingerprint, new ModelKey(given, threads, fingerprint),

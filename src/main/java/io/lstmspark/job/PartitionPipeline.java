@@ -16,6 +16,7 @@ import io.lstmspark.series.Window;
 import io.lstmspark.series.WindowCutter;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
@@ -171,8 +172,8 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         LoadedModel loaded = model();
         long started = System.nanoTime();
         BatchOutputs outputs;
-        try (Tensor input = batch.toTensor(plan.call().inputWindowShape())) {
-            outputs = runner.run(loaded, input);
+        try (Tensor input = batch.toTensor(plan.call().inputWindowShape(), plan.call().fedRows(batch.size()))) {
+            outputs = runner.run(loaded, input, List.of(), batch.size());
         }
         counters.modelNanos += System.nanoTime() - started;
         WindowRows.emit(batch, outputs, pending::add);

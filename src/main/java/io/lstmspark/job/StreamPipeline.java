@@ -176,11 +176,11 @@ final class StreamPipeline implements Iterator<Row> {
         List<Tensor> states = new ArrayList<>();
         long started = System.nanoTime();
         BatchOutputs outputs;
-        try (Tensor input = batch.toTensor(plan.call().inputWindowShape())) {
+        try (Tensor input = batch.toTensor(plan.call().inputWindowShape(), plan.call().fedRows(batch.size()))) {
             for (int s = 0; s < plan.call().states().size(); s++) {
                 states.add(initialStates(s));
             }
-            outputs = runner.run(lookup.model(), input, states);
+            outputs = runner.run(lookup.model(), input, states, batch.size());
         } finally {
             states.forEach(Tensor::close);
         }
@@ -200,13 +200,17 @@ final class StreamPipeline implements Iterator<Row> {
         batchChunks.clear();
     }
 
-    /** [batch, size] initial values of state {@code s}: zeros for first chunks, else the carried state. */
+    /**
+     * [rows, size] initial values of state {@code s}: zeros for first chunks, else the carried state;
+     * zeros for the rows that fill a model's fixed batch.
+     */
     private Tensor initialStates(int s) {
         ModelCall.CarriedState state = plan.call().states().get(s);
         int n = batch.size();
-        Shape shape = Shape.of(n, state.size());
+        int rows = plan.call().fedRows(n);
+        Shape shape = Shape.of(rows, state.size());
         if (state.type() == ElementType.FLOAT32) {
-            float[] values = new float[n * state.size()];
+            float[] values = new float[rows * state.size()];
             for (int slot = 0; slot < n; slot++) {
                 SeriesState carriedState = stateBefore(slot);
                 if (carriedState != null) {
@@ -215,7 +219,7 @@ final class StreamPipeline implements Iterator<Row> {
             }
             return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
         }
-        double[] values = new double[n * state.size()];
+        double[] values = new double[rows * state.size()];
         for (int slot = 0; slot < n; slot++) {
             SeriesState carriedState = stateBefore(slot);
             if (carriedState != null) {

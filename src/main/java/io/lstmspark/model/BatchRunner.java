@@ -1,5 +1,6 @@
 package io.lstmspark.model;
 
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -27,15 +28,16 @@ public final class BatchRunner {
      * caller keeps ownership of {@code input}; the result tensors are closed here.
      */
     public BatchOutputs run(LoadedModel model, Tensor input) {
-        return run(model, input, List.of());
+        return run(model, input, List.of(), Math.toIntExact(input.shape().size(0)));
     }
 
     /**
      * Feeds {@code input} and, in the order of {@link ModelCall#states()}, each carried state
-     * [windows, size]; copies every output and every state after the window out.
+     * [rows, size]; copies every output and every state after the window out for the first
+     * {@code windows} rows: the rest are the zero windows that fill a model's fixed batch.
      */
-    public BatchOutputs run(LoadedModel model, Tensor input, List<Tensor> states) {
-        int windows = Math.toIntExact(input.shape().size(0));
+    public BatchOutputs run(LoadedModel model, Tensor input, List<Tensor> states, int windows) {
+        int rows = Math.toIntExact(input.shape().size(0));
         call.extensions().forEach(model::extend);
         Session.Runner runner = model.session().runner().feed(call.inputTensor(), input);
         for (int s = 0; s < states.size(); s++) {
@@ -49,13 +51,13 @@ public final class BatchRunner {
             for (int i = 0; i < outputs.size(); i++) {
                 ModelCall.FetchedOutput output = outputs.get(i);
                 Tensor tensor = result.get(fetches.indexOf(output.tensorName()));
-                checkShape(output, tensor.shape(), windows);
-                values[i] = copyOut(output.type(), tensor, windows * output.windowSize());
+                checkShape(output, tensor.shape(), rows);
+                values[i] = copyOut(output.type(), tensor, rows * output.windowSize(), windows * output.windowSize());
             }
             for (int s = 0; s < stateValues.length; s++) {
                 ModelCall.CarriedState state = call.states().get(s);
                 stateValues[s] = copyOut(state.type(), result.get(fetches.indexOf(state.outputTensor())),
-                        windows * state.size());
+                        rows * state.size(), windows * state.size());
             }
         }
         return new BatchOutputs(outputs, values, stateValues, windows);
@@ -72,14 +74,15 @@ public final class BatchRunner {
         }
     }
 
-    private static Object copyOut(ElementType type, Tensor tensor, int size) {
+    /** The tensor's {@code size} values, of which the first {@code kept} are returned. */
+    private static Object copyOut(ElementType type, Tensor tensor, int size, int kept) {
         if (type == ElementType.FLOAT32) {
             float[] floats = new float[size];
             ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
-            return floats;
+            return kept == size ? floats : Arrays.copyOf(floats, kept);
         }
         double[] doubles = new double[size];
         ((TFloat64) tensor).copyTo(DataBuffers.of(doubles, false, false));
-        return doubles;
+        return kept == size ? doubles : Arrays.copyOf(doubles, kept);
     }
 }

@@ -6,13 +6,16 @@ import java.util.List;
 
 /**
  * A model call resolved on the driver, ready for executors: the tensor to feed with its per-window
- * shape and type, the tensors to fetch with the per-window shape each one has, the states carried from
+ * shape and type and the model's fixed batch size if it has one, the tensors to fetch with the per-window shape each one has, the states carried from
  * chunk to chunk (stream mode), and the ops to add to the model's graph first (built once per loaded
  * model, see {@link LoadedModel#extend}).
  */
-public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape,
+public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape, int fixedBatch,
                         List<FetchedOutput> outputs, List<CarriedState> states, List<GraphExtension> extensions)
         implements Serializable {
+
+    /** {@link #fixedBatch()} of a model that takes batches of any size. */
+    public static final int ANY_BATCH = 0;
 
     public ModelCall {
         inputWindowShape = inputWindowShape.clone();
@@ -22,7 +25,15 @@ public record ModelCall(String inputTensor, ElementType inputType, long[] inputW
     }
 
     public ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape, List<FetchedOutput> outputs) {
-        this(inputTensor, inputType, inputWindowShape, outputs, List.of(), List.of());
+        this(inputTensor, inputType, inputWindowShape, ANY_BATCH, outputs, List.of(), List.of());
+    }
+
+    /**
+     * Rows of the tensors fed for a batch of {@code windows}: the windows themselves, or the model's
+     * fixed batch, which a short batch fills with zero windows whose outputs are dropped.
+     */
+    public int fedRows(int windows) {
+        return fixedBatch == ANY_BATCH ? windows : fixedBatch;
     }
 
     /**

@@ -15,6 +15,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -22,12 +23,15 @@ import org.tensorflow.types.TFloat64;
 /**
  * Turns a {@link ModelRequest} into a {@link ModelCall} on the driver, before any task runs:
  * finds the tensors, checks the input's declared shape and type against the windows, and runs a
- * two-window probe to learn each output's per-window shape. Every refusal names the model, the
+ * probe batch (two windows, or the model's fixed batch) to learn each output's per-window shape, and
+ * refuses models that keep state between calls. Every refusal names the model, the
  * tensor, what was expected and found, and the configuration key to change.
  */
 public final class ModelCallResolver {
 
     private static final int PROBE_WINDOWS = 2;
+    /** Relative difference two runs of the same windows may show (none, on the CPU). */
+    private static final double SAME_CALL_TOLERANCE = 1e-6;
 
     private ModelCallResolver() {
     }
@@ -52,7 +56,13 @@ public final class ModelCallResolver {
         for (ModelRequest.StatePair pair : request.states()) {
             states.add(findState(model, request, pair));
         }
-        return probe(model, request, input, inputType, windowShape, outputs, states);
+        return probe(model, request, input, inputType, windowShape, fixedBatch(input.shape()), outputs, states);
+    }
+
+    /** The batch size a model's input declares, as Keras 2 models with batch_input_shape do; or ANY_BATCH. */
+    private static int fixedBatch(Shape inputShape) {
+        return !inputShape.isUnknown() && inputShape.numDimensions() > 0 && inputShape.get(0) > 0
+                ? Math.toIntExact(inputShape.get(0)) : ModelCall.ANY_BATCH;
     }
 
     private static FoundState findState(LoadedModel model, ModelRequest request, ModelRequest.StatePair pair) {
@@ -71,8 +81,11 @@ public final class ModelCallResolver {
         return new FoundState(in, out, Math.toIntExact(shape.size(1)), type);
     }
 
-    /** The tensor the windows are fed to, with its type and the shape one window is fed in. */
-    public record WindowInput(String tensor, ElementType type, long[] windowShape) {
+    /**
+     * The tensor the windows are fed to, with its type, the shape one window is fed in, and the
+     * model's fixed batch size ({@link ModelCall#ANY_BATCH} if it has none).
+     */
+    public record WindowInput(String tensor, ElementType type, long[] windowShape, int fixedBatch) {
         public WindowInput {
             windowShape = windowShape.clone();
         }
@@ -87,7 +100,7 @@ public final class ModelCallResolver {
     public static WindowInput windowInput(LoadedModel model, ModelRequest request, int windowLength, int features) {
         FoundTensor input = findInput(model, request);
         return new WindowInput(input.name(), inputType(model, input, windowLength, features),
-                adaptWindowShape(model, input, windowLength, features));
+                adaptWindowShape(model, input, windowLength, features), fixedBatch(input.shape()));
     }
 
     private static ElementType inputType(LoadedModel model, FoundTensor input, int windowLength, int features) {
@@ -214,11 +227,6 @@ public final class ModelCallResolver {
         }
         String takes = "model " + model.source().path() + ": " + input.description() + " takes " + typeAndShape(input);
         String fed = ", but the job feeds " + fed(length, features);
-        if (shape.numDimensions() > 0 && shape.get(0) > 0) {
-            throw new ModelException(takes + ", a fixed batch of " + shape.get(0) + fed
-                    + ": lstm-spark needs a variable batch dimension (None / -1); re-export the model with one,"
-                    + " or set model.input to an input that has it");
-        }
         if (shape.numDimensions() == 3) {
             if (shape.get(1) > 0 && shape.get(1) != length) {
                 throw new ModelException(takes + fed + ": set window.length = " + shape.get(1)
@@ -262,38 +270,32 @@ public final class ModelCallResolver {
     }
 
     private static ModelCall probe(LoadedModel model, ModelRequest request, FoundTensor input, ElementType inputType,
-                                   long[] windowShape, Map<String, FoundTensor> outputs, List<FoundState> states) {
+                                   long[] windowShape, int fixedBatch, Map<String, FoundTensor> outputs,
+                                   List<FoundState> states) {
+        int rows = fixedBatch == ModelCall.ANY_BATCH ? probeRows(outputs.values()) : fixedBatch;
         long[] probeShape = new long[windowShape.length + 1];
-        probeShape[0] = PROBE_WINDOWS;
+        probeShape[0] = rows;
         System.arraycopy(windowShape, 0, probeShape, 1, windowShape.length);
         List<String> fetches = java.util.stream.Stream.concat(outputs.values().stream(),
                 states.stream().map(FoundState::output)).map(FoundTensor::name).distinct().toList();
-        Session.Runner runner = model.session().runner();
+        Probe probe = new Probe(model, input, inputType, probeShape, states, fetches);
         List<ModelCall.FetchedOutput> fetched = new ArrayList<>();
         List<ModelCall.CarriedState> carried = new ArrayList<>();
-        List<Tensor> fed = new ArrayList<>();
         try {
-            fed.add(zeros(inputType, probeShape));
-            runner.feed(input.name(), fed.get(0));
-            for (FoundState state : states) {
-                Tensor zeroState = zeros(state.type(), new long[] {PROBE_WINDOWS, state.size()});
-                fed.add(zeroState);
-                runner.feed(state.input().name(), zeroState);
-            }
-            fetches.forEach(runner::fetch);
-            try (Result result = runner.run()) {
+            checkStateless(model, probe, outputs);
+            try (Result result = probe.run(false)) {
                 for (Map.Entry<String, FoundTensor> entry : outputs.entrySet()) {
                     FoundTensor output = entry.getValue();
                     Tensor tensor = result.get(fetches.indexOf(output.name()));
                     fetched.add(fetchedOutput(model, entry.getKey(), request.outputs().get(entry.getKey()),
-                            output, tensor));
+                            output, tensor, rows, fixedBatch));
                 }
                 for (FoundState state : states) {
                     Shape after = result.get(fetches.indexOf(state.output().name())).shape();
-                    if (!after.equals(Shape.of(PROBE_WINDOWS, state.size()))) {
+                    if (!after.equals(Shape.of(rows, state.size()))) {
                         throw new ModelException("model " + model.source().path() + ": state output "
                                 + state.output().description() + " gave shape " + after + " where its input "
-                                + state.input().description() + " takes [" + PROBE_WINDOWS + ", " + state.size()
+                                + state.input().description() + " takes [" + rows + ", " + state.size()
                                 + "]: pair each of model.state-inputs with the output that continues it");
                     }
                     carried.add(new ModelCall.CarriedState(state.input().name(), state.output().name(), state.type(),
@@ -305,25 +307,125 @@ public final class ModelCallResolver {
             throw new ModelException("model " + model.source().path() + " failed on a probe batch of "
                     + Arrays.toString(probeShape) + " fed to " + input.description() + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
-        } finally {
-            fed.forEach(Tensor::close);
         }
-        return new ModelCall(input.name(), inputType, windowShape, fetched, carried, request.extensions());
+        return new ModelCall(input.name(), inputType, windowShape, fixedBatch, fetched, carried, request.extensions());
     }
 
+    /**
+     * Windows in the probe batch of a model whose input takes any batch: two, unless an output
+     * declares a fixed first dimension, as a stateful Keras export does (its state variables are
+     * [batch, units]); such an output is refused later unless the input declares the same batch.
+     */
+    private static int probeRows(java.util.Collection<FoundTensor> outputs) {
+        return outputs.stream().map(FoundTensor::shape)
+                .filter(shape -> !shape.isUnknown() && shape.numDimensions() > 0 && shape.get(0) > 0)
+                .mapToInt(shape -> Math.toIntExact(shape.get(0))).findFirst().orElse(PROBE_WINDOWS);
+    }
+
+    /** Session runs on a probe batch: zero or varied windows, zero states, every output fetched. */
+    private record Probe(LoadedModel model, FoundTensor input, ElementType inputType, long[] shape,
+                         List<FoundState> states, List<String> fetches) {
+
+        /** Runs once; the fed tensors are closed here, the caller closes the result. */
+        Result run(boolean varied) {
+            List<Tensor> fed = new ArrayList<>();
+            try {
+                Session.Runner runner = model.session().runner();
+                fed.add(varied ? varied(inputType, shape) : zeros(inputType, shape));
+                runner.feed(input.name(), fed.get(0));
+                for (FoundState state : states) {
+                    fed.add(zeros(state.type(), new long[] {shape[0], state.size()}));
+                    runner.feed(state.input().name(), fed.get(fed.size() - 1));
+                }
+                fetches.forEach(runner::fetch);
+                return runner.run();
+            } finally {
+                fed.forEach(Tensor::close);
+            }
+        }
+    }
+
+    /**
+     * Refuses a model whose outputs depend on earlier calls, as a stateful Keras layer's do (it keeps
+     * its state in variables that every call updates): the job evaluates windows in any order, in
+     * many JVMs. The same varied windows are fed twice; a stateless model answers the same both times.
+     */
+    private static void checkStateless(LoadedModel model, Probe probe, Map<String, FoundTensor> outputs) {
+        try (Result first = probe.run(true); Result second = probe.run(true)) {
+            for (Map.Entry<String, FoundTensor> output : outputs.entrySet()) {
+                int index = probe.fetches().indexOf(output.getValue().name());
+                if (!(first.get(index) instanceof TFloat32 || first.get(index) instanceof TFloat64)) {
+                    continue; // refused for its type by the checks that follow
+                }
+                double[] a = values(first.get(index));
+                double[] b = values(second.get(index));
+                double largest = 0;
+                for (int i = 0; i < a.length; i++) {
+                    largest = Math.max(largest, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
+                }
+                if (largest > SAME_CALL_TOLERANCE) {
+                    throw new ModelException("model " + model.source().path() + " keeps state from call to call: "
+                            + "the same windows fed twice gave outputs." + output.getKey() + " ("
+                            + output.getValue().description() + ") values up to " + largest + " apart, as a stateful "
+                            + "layer does (e.g. Keras LSTM(stateful=True)). lstm-spark evaluates windows in any "
+                            + "order on many executors, so a call may depend only on its windows: re-export the "
+                            + "model with stateful=False and the same weights; mode = stream carries the LSTM's "
+                            + "state along each series instead");
+                }
+            }
+        }
+    }
+
+    private static double[] values(Tensor tensor) {
+        int size = Math.toIntExact(tensor.shape().size());
+        double[] values = new double[size];
+        if (tensor instanceof TFloat32 floats) {
+            float[] copy = new float[size];
+            floats.copyTo(DataBuffers.of(copy, false, false));
+            for (int i = 0; i < size; i++) {
+                values[i] = copy[i];
+            }
+        } else {
+            ((TFloat64) tensor).copyTo(DataBuffers.of(values, false, false));
+        }
+        return values;
+    }
+
+    /** Windows of values between -1 and 1 that differ from step to step and feature to feature. */
+    private static Tensor varied(ElementType type, long[] shape) {
+        int size = Math.toIntExact(Shape.of(shape).size());
+        if (type == ElementType.FLOAT32) {
+            float[] values = new float[size];
+            for (int i = 0; i < size; i++) {
+                values[i] = (float) Math.sin(0.37 * (i + 1));
+            }
+            return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+        }
+        double[] values = new double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = Math.sin(0.37 * (i + 1));
+        }
+        return TFloat64.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+    }
+
+    /** Zeros written out: a new tensor's memory holds whatever was there before. */
     private static Tensor zeros(ElementType type, long[] shape) {
-        return type == ElementType.FLOAT32 ? TFloat32.tensorOf(Shape.of(shape)) : TFloat64.tensorOf(Shape.of(shape));
+        int size = Math.toIntExact(Shape.of(shape).size());
+        return type == ElementType.FLOAT32
+                ? TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(new float[size], true, false))
+                : TFloat64.tensorOf(Shape.of(shape), DataBuffers.of(new double[size], true, false));
     }
 
     private static ModelCall.FetchedOutput fetchedOutput(LoadedModel model, String column, TensorRef ref,
-                                                         FoundTensor output, Tensor tensor) {
+                                                         FoundTensor output, Tensor tensor, int rows, int fixedBatch) {
         String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
         Shape shape = tensor.shape();
         Shape declared = output.shape();
-        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.get(0) > 0;
-        if (shape.numDimensions() == 0 || shape.get(0) != PROBE_WINDOWS || fixedFirst) {
+        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.get(0) > 0
+                && declared.get(0) != fixedBatch;
+        if (shape.numDimensions() == 0 || shape.get(0) != rows || fixedFirst) {
             throw new ModelException(where + " has shape " + declared + " and gave " + shape + " for a batch of "
-                    + PROBE_WINDOWS + " windows: its first dimension is not the batch, so it has no value per window;"
+                    + rows + " windows: its first dimension is not the batch, so it has no value per window;"
                     + " fix outputs." + column + " (`inspect --ops PATTERN` lists tensors with their shapes)");
         }
         ElementType type = ElementType.of(tensor.dataType()).orElseThrow(() -> new ModelException(

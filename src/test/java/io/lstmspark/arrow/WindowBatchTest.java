@@ -55,6 +55,25 @@ class WindowBatchTest {
     }
 
     @Test
+    void shortBatchForAFixedBatchModelIsFilledUpWithZeroWindows() {
+        try (BufferAllocator allocator = ArrowMemory.newTaskAllocator("test");
+             WindowBatch batch = WindowBatch.allocate(allocator, ElementType.FLOAT32, 3, 1, 2)) {
+            for (int w = 1; w <= 3; w++) {
+                batch.add(new TestWindow(w, 1, 2));
+            }
+            batch.clear();
+            batch.add(new TestWindow(4, 1, 2));
+            try (Tensor tensor = batch.toTensor(new long[] {1, 2}, 3)) {
+                assertEquals(Shape.of(3, 1, 2), tensor.shape());
+                float[] values = new float[6];
+                ((TFloat32) tensor).copyTo(DataBuffers.of(values, false, false));
+                assertArrayEquals(new float[] {400, 401, 0, 0, 0, 0}, values, "no values of the earlier batch");
+            }
+            assertThrows(IllegalArgumentException.class, () -> batch.toTensor(new long[] {1, 2}, 4), "past capacity");
+        }
+    }
+
+    @Test
     void float64BatchesGiveFloat64Tensors() {
         try (BufferAllocator allocator = ArrowMemory.newTaskAllocator("test");
              WindowBatch batch = WindowBatch.allocate(allocator, ElementType.FLOAT64, 2, 2, 1)) {

@@ -1,6 +1,9 @@
 package io.lstmspark.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCall;
@@ -33,6 +36,22 @@ class BatchSizingTest {
     void wideWindowsGetSmallerBatchesButNeverNone() {
         assertEquals(3, BatchSizing.of(WIDE, 100, 10, 256, 3 * 33_600 + 100).windows());
         assertEquals(1, BatchSizing.of(WIDE, 100, 10, 256, 10).windows());
+    }
+
+    @Test
+    void modelWithAFixedBatchGetsExactlyThatManyWindowsPerCall() {
+        ModelCall fixed = new ModelCall("x:0", ElementType.FLOAT32, new long[] {100, 10}, 5, WIDE.outputs(),
+                List.of(), List.of());
+        for (int requested : new int[] {2, 256}) {
+            BatchSizing sizing = BatchSizing.of(fixed, 100, 10, requested, 1L << 30);
+            assertEquals(5, sizing.windows(), "batch.size " + requested);
+            assertTrue(sizing.fixedByModel());
+            assertFalse(sizing.reduced());
+        }
+        ConfigException tooSmall = assertThrows(ConfigException.class,
+                () -> BatchSizing.of(fixed, 100, 10, 256, 4 * 33_600));
+        assertTrue(tooSmall.getMessage().contains("exactly 5 windows")
+                && tooSmall.getMessage().contains("raise batch.max-bytes to at least 168000"), tooSmall.getMessage());
     }
 
     @Test

@@ -151,4 +151,11 @@ class ModelMismatchTest {
         assertMentions(refused(model, "outputs.h=lstm/kernel:0"), model, "graph tensor lstm/kernel:0",
                 "[2, 12]", "not the batch", "outputs.h");
     }
+
+    @Test
+    void statefulModelIsRefusedForKeepingStateFromCallToCall() throws Exception {
+        String stateful = Path.of("src/test/resources/fixtures/keras_stateful/saved_model").toString();
+        assertMentions(refused(stateful, "outputs={ y = output_0 }"), stateful, "keeps state from call to call",
+                "outputs.y", "stateful=False", "mode = stream");
+    }
 }

@@ -135,6 +135,22 @@ class RecordedModelsTest {
         assertEquals("float64", outcome.report().model().outputs().get(0).type());
     }
 
+    @Test
+    void fixedBatchModelGetsFullBatchesAndAShortOneFilledUp() throws Exception {
+        RecordedModel model = RecordedModel.read(FIXTURES.resolve("keras_fixed_batch"));
+        Path work = Files.createDirectories(dir.resolve("fixed-batch"));
+        Outcome outcome = run(model, model.savedModel(), work, model.outputColumns(), "input.partitions=1",
+                "batch.size=64");
+
+        assertEquals(8, outcome.rows().size());
+        assertEquals(3, outcome.report().counts().batches(), "8 windows in batches of 3, 3 and 2 (+ 1 zero window)");
+        for (Row row : outcome.rows()) {
+            int w = Integer.parseInt(row.<String>getAs("series_id").substring(1));
+            Tolerance.assertAllClose(model.expected("o_forecast", w), Rows.values(row, "o_forecast"), TOLERANCE,
+                    "window " + w);
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {

@@ -2,6 +2,7 @@ package io.lstmspark.model.keras;
 
 import io.lstmspark.model.ElementType;
 import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.TensorRef;
 import java.util.Arrays;
@@ -123,8 +124,9 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
 
     private static TapCheck compare(LoadedModel model, ModelCallResolver.WindowInput input, String output,
                                     String reproduced, String outputLabel) {
+        int windowCount = input.fixedBatch() == ModelCall.ANY_BATCH ? WINDOWS : input.fixedBatch();
         long[] shape = new long[input.windowShape().length + 1];
-        shape[0] = WINDOWS;
+        shape[0] = windowCount;
         System.arraycopy(input.windowShape(), 0, shape, 1, input.windowShape().length);
         Random random = new Random(SEED);
         int size = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
@@ -137,7 +139,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
             Tensor actual = result.get(1);
             if (!expected.shape().equals(actual.shape())) {
                 return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape() + ", the model's "
-                        + expected.shape(), WINDOWS, Double.NaN, outputLabel);
+                        + expected.shape(), windowCount, Double.NaN, outputLabel);
             }
             double[] e = doubles(expected);
             double[] a = doubles(actual);
@@ -147,9 +149,9 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
             }
             boolean passed = max <= TOLERANCE;
             return new TapCheck(passed ? Status.PASSED : Status.FAILED,
-                    (passed ? "the taps reproduce " : "the taps do NOT reproduce ") + outputLabel + " on " + WINDOWS
+                    (passed ? "the taps reproduce " : "the taps do NOT reproduce ") + outputLabel + " on " + windowCount
                             + " random windows: largest relative difference " + String.format("%.2e", max)
-                            + (passed ? " <= " : " > ") + TOLERANCE, WINDOWS, max, outputLabel);
+                            + (passed ? " <= " : " > ") + TOLERANCE, windowCount, max, outputLabel);
         }
     }
 
