@@ -41,6 +41,8 @@ public final class SampleModel {
     public static final String CELL_SEQUENCE = "cell_sequence";
     public static final String INITIAL_H = "initial_h";
     public static final String INITIAL_C = "initial_c";
+    /** The batch dimension of a model that takes batches of any size. */
+    private static final int ANY_BATCH = -1;
 
     private SampleModel() {
     }
@@ -74,12 +76,24 @@ public final class SampleModel {
      * [?, units], as models built for streaming do: its final states continue the series.
      */
     public static void exportStatefulSavedModel(LstmWeights weights, int length, Path directory) {
-        export(weights, length, directory, true);
+        exportStatefulSavedModel(weights, length, ANY_BATCH, directory);
+    }
+
+    /**
+     * As {@link #exportStatefulSavedModel(LstmWeights, int, Path)} with every input declared for a
+     * fixed batch of {@code batch} windows, as models exported for a fixed batch size are.
+     */
+    public static void exportStatefulSavedModel(LstmWeights weights, int length, int batch, Path directory) {
+        export(weights, length, batch, directory, true);
     }
 
     private static void export(LstmWeights weights, int length, Path directory, boolean stateInputs) {
+        export(weights, length, ANY_BATCH, directory, stateInputs);
+    }
+
+    private static void export(LstmWeights weights, int length, int batch, Path directory, boolean stateInputs) {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ends ends = build(Ops.create(graph), weights, length, true, stateInputs);
+            Ends ends = build(Ops.create(graph), weights, length, batch, true, stateInputs);
             session.initialize();
             SavedModelBundle.exporter(directory.toString())
                     .withFunction(session.function(ends.signature(Signature.DEFAULT_KEY)))
@@ -92,18 +106,18 @@ public final class SampleModel {
     /** Saves the model as a frozen GraphDef: weights as constants, no signatures. */
     public static void exportFrozenGraph(LstmWeights weights, int length, Path file) {
         try (Graph graph = new Graph()) {
-            build(Ops.create(graph), weights, length, false, false);
+            build(Ops.create(graph), weights, length, ANY_BATCH, false, false);
             Files.write(file, graph.toGraphDef().toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the frozen graph to " + file, e);
         }
     }
 
-    private static Ends build(Ops tf, LstmWeights w, int length, boolean variables, boolean stateInputs) {
+    private static Ends build(Ops tf, LstmWeights w, int length, int batch, boolean variables, boolean stateInputs) {
         int features = w.features();
         int units = w.units();
         Placeholder<TFloat32> input = tf.withName(INPUT).placeholder(TFloat32.class,
-                Placeholder.shape(Shape.of(-1, length, features)));
+                Placeholder.shape(Shape.of(batch, length, features)));
         Ops lstm = tf.withSubScope("lstm");
         Operand<TFloat32> kernel = weight(lstm, "kernel", w.kernel(), features, 4 * units, variables);
         Operand<TFloat32> recurrent = weight(lstm, "recurrent_kernel", w.recurrentKernel(), units, 4 * units, variables);
@@ -117,14 +131,14 @@ public final class SampleModel {
         Operand<TFloat32> h;
         Operand<TFloat32> c;
         if (stateInputs) {
-            initialH = tf.withName(INITIAL_H).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, units)));
-            initialC = tf.withName(INITIAL_C).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, units)));
+            initialH = tf.withName(INITIAL_H).placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, units)));
+            initialC = tf.withName(INITIAL_C).placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, units)));
             h = initialH;
             c = initialC;
         } else {
             // Zero initial state [batch, units], the batch size taken from the input.
-            Operand<TInt32> batch = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
-            h = tf.withName("zero_state").zeros(tf.stack(List.of(batch, tf.constant(units))), TFloat32.class);
+            Operand<TInt32> windows = tf.gather(tf.shape(input), tf.constant(0), tf.constant(0));
+            h = tf.withName("zero_state").zeros(tf.stack(List.of(windows, tf.constant(units))), TFloat32.class);
             c = h;
         }
         // x W + b for every step in one matmul; the recurrence then adds h U step by step.

@@ -143,6 +143,28 @@ class StreamModeTest {
     }
 
     @Test
+    void aModelWithAFixedBatchCarriesStatesThroughFullAndFilledUpBatches() {
+        Path fixed = dir.resolve("model-fixed-batch-4");
+        SampleModel.exportStatefulSavedModel(LstmWeights.random(2, UNITS, 31), 7, 4, fixed);
+        List<String> args = job(7, "step", "fixed-batch");
+        args.set(args.indexOf("model.path=" + model(7)), "model.path=" + fixed);
+        args.add("input.partitions=1");
+        RunReport report = Jobs.run(null, args.toArray(String[]::new));
+
+        // Chunk k of every series still running, up to four to a call: chunk 0 of 7 series in two
+        // calls, then chunks 1 to 5 of 4, 3, 2, 1 and 1 series, the short calls filled up with zeros.
+        assertEquals(java.util.stream.IntStream.of(LENGTHS).map(n -> (n + 6) / 7).sum(), report.counts().windowsWritten());
+        assertEquals(7, report.counts().batches());
+        for (Row row : TestSpark.session().read().parquet(dir.resolve("fixed-batch").toString()).collectAsList()) {
+            int series = Integer.parseInt(((String) row.getAs("series_id")).substring(1));
+            int step = Math.toIntExact((Long) row.getAs("step"));
+            LstmOracle.States states = uninterrupted(series);
+            Tolerance.assertAllClose(states.h()[step], Rows.floats(row, "h"), 1e-5, "s" + series + " step " + step);
+            Tolerance.assertAllClose(states.c()[step], Rows.floats(row, "c"), 1e-5, "s" + series + " step " + step);
+        }
+    }
+
+    @Test
     void aModelWithoutStatesToCarryIsRefusedWithTheReason() {
         String plain = io.lstmspark.testing.TestModels.savedModel(dir.resolve("plain"), 2, UNITS, 7, 31).toString();
         List<String> args = job(7, "step", "no-state");
