@@ -15,7 +15,6 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -357,8 +356,8 @@ public final class ModelCallResolver {
                 if (!(first.get(index) instanceof TFloat32 || first.get(index) instanceof TFloat64)) {
                     continue; // refused for its type by the checks that follow
                 }
-                double[] a = values(first.get(index));
-                double[] b = values(second.get(index));
+                double[] a = FloatTensors.values(first.get(index));
+                double[] b = FloatTensors.values(second.get(index));
                 double largest = 0;
                 for (int i = 0; i < a.length; i++) {
                     largest = Math.max(largest, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
@@ -376,44 +375,16 @@ public final class ModelCallResolver {
         }
     }
 
-    private static double[] values(Tensor tensor) {
-        int size = Math.toIntExact(tensor.shape().size());
-        double[] values = new double[size];
-        if (tensor instanceof TFloat32 floats) {
-            float[] copy = new float[size];
-            floats.copyTo(DataBuffers.of(copy, false, false));
-            for (int i = 0; i < size; i++) {
-                values[i] = copy[i];
-            }
-        } else {
-            ((TFloat64) tensor).copyTo(DataBuffers.of(values, false, false));
-        }
-        return values;
-    }
-
     /** Windows of values between -1 and 1 that differ from step to step and feature to feature. */
     private static Tensor varied(ElementType type, long[] shape) {
-        int size = Math.toIntExact(Shape.of(shape).size());
-        if (type == ElementType.FLOAT32) {
-            float[] values = new float[size];
-            for (int i = 0; i < size; i++) {
-                values[i] = (float) Math.sin(0.37 * (i + 1));
-            }
-            return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
-        }
-        double[] values = new double[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = Math.sin(0.37 * (i + 1));
-        }
-        return TFloat64.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+        double[] values = new double[Math.toIntExact(Shape.of(shape).size())];
+        Arrays.setAll(values, i -> Math.sin(0.37 * (i + 1)));
+        return FloatTensors.of(type, Shape.of(shape), values);
     }
 
     /** Zeros written out: a new tensor's memory holds whatever was there before. */
     private static Tensor zeros(ElementType type, long[] shape) {
-        int size = Math.toIntExact(Shape.of(shape).size());
-        return type == ElementType.FLOAT32
-                ? TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(new float[size], true, false))
-                : TFloat64.tensorOf(Shape.of(shape), DataBuffers.of(new double[size], true, false));
+        return FloatTensors.of(type, Shape.of(shape), new double[Math.toIntExact(Shape.of(shape).size())]);
     }
 
     private static ModelCall.FetchedOutput fetchedOutput(LoadedModel model, String column, TensorRef ref,

@@ -1,6 +1,6 @@
 package io.lstmspark.model.keras;
 
-import io.lstmspark.model.ElementType;
+import io.lstmspark.model.FloatTensors;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
@@ -14,10 +14,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -132,7 +129,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
         int size = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
         double[] values = new double[size];
         Arrays.setAll(values, i -> random.nextGaussian());
-        try (Tensor windows = windowTensor(input.type(), Shape.of(shape), values);
+        try (Tensor windows = FloatTensors.of(input.type(), Shape.of(shape), values);
              Result result = model.session().runner().feed(input.tensor(), windows)
                      .fetch(output).fetch(reproduced).run()) {
             Tensor expected = result.get(0);
@@ -141,8 +138,8 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
                 return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape() + ", the model's "
                         + expected.shape(), windowCount, Double.NaN, outputLabel);
             }
-            double[] e = doubles(expected);
-            double[] a = doubles(actual);
+            double[] e = FloatTensors.values(expected);
+            double[] a = FloatTensors.values(actual);
             double max = 0;
             for (int i = 0; i < e.length; i++) {
                 max = Math.max(max, Math.abs(e[i] - a[i]) / Math.max(1, Math.abs(e[i])));
@@ -153,31 +150,6 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
                             + " random windows: largest relative difference " + String.format("%.2e", max)
                             + (passed ? " <= " : " > ") + TOLERANCE, windowCount, max, outputLabel);
         }
-    }
-
-    private static Tensor windowTensor(ElementType type, Shape shape, double[] values) {
-        if (type == ElementType.FLOAT64) {
-            return TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-        float[] floats = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
-        }
-        return TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
-    }
-
-    private static double[] doubles(Tensor tensor) {
-        double[] values = new double[Math.toIntExact(tensor.shape().size())];
-        if (tensor instanceof TFloat64 doubles) {
-            doubles.copyTo(DataBuffers.of(values, false, false));
-            return values;
-        }
-        float[] floats = new float[values.length];
-        ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
-        for (int i = 0; i < floats.length; i++) {
-            values[i] = floats[i];
-        }
-        return values;
     }
 
     /** For the run report: status and detail in one line. */
