@@ -82,12 +82,7 @@ public final class LoadedModel implements AutoCloseable {
 
     private static LoadedModel loadFrozenGraph(ModelSource source, SessionThreads threads) {
         Path file = source.localPath();
-        GraphDef graphDef;
-        try (InputStream in = Files.newInputStream(file)) {
-            graphDef = GraphDef.parseFrom(in);
-        } catch (IOException e) {
-            throw new ModelException("cannot read frozen GraphDef " + file + ": " + e.getMessage(), e);
-        }
+        GraphDef graphDef = readFrozenGraphProto(file);
         Graph graph = new Graph();
         try {
             graph.importGraphDef(graphDef);
@@ -139,13 +134,30 @@ public final class LoadedModel implements AutoCloseable {
     /** The saved_model.pb of a SavedModel directory, read whatever its size. */
     public static SavedModel readSavedModelProto(Path savedModelDir) {
         Path pb = savedModelDir.resolve("saved_model.pb");
-        try (InputStream in = Files.newInputStream(pb)) {
-            com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            return SavedModel.parseFrom(coded);
+        try {
+            return parseWhole(pb, SavedModel.parser());
         } catch (IOException e) {
             throw new ModelException("cannot parse " + pb + " as a SavedModel (" + e.getMessage()
                     + "): the file is damaged or is not a SavedModel", e);
+        }
+    }
+
+    /** A frozen GraphDef file (weights as constants, often large), read whatever its size. */
+    public static GraphDef readFrozenGraphProto(Path file) {
+        try {
+            return parseWhole(file, GraphDef.parser());
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + " as a frozen GraphDef (" + e.getMessage()
+                    + "): the file is damaged or is not a GraphDef; a model is a SavedModel directory or a"
+                    + " frozen GraphDef .pb file", e);
+        }
+    }
+
+    private static <T> T parseWhole(Path file, com.google.protobuf.Parser<T> parser) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return parser.parseFrom(coded);
         }
     }
 

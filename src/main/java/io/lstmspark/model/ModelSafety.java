@@ -1,8 +1,5 @@
 package io.lstmspark.model;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,11 +98,7 @@ public final class ModelSafety {
     /** Every risky op of the model outside its checkpoint machinery. */
     public static List<Finding> scan(ModelSource source) {
         if (source.format() == ModelFormat.FROZEN_GRAPH) {
-            try (InputStream in = Files.newInputStream(source.localPath())) {
-                return scan(GraphDef.parseFrom(in), Optional.empty());
-            } catch (IOException e) {
-                throw new ModelException("cannot read frozen GraphDef " + source.path() + ": " + e.getMessage(), e);
-            }
+            return scan(LoadedModel.readFrozenGraphProto(source.localPath()), Optional.empty());
         }
         MetaGraphDef metaGraph = LoadedModel.metaGraph(source);
         return scan(metaGraph.getGraphDef(),

@@ -3,9 +3,6 @@ package io.lstmspark.tools;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.model.ModelFormat;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,7 +63,7 @@ final class ModelInspection {
             nonTrainable = nonTrainable(metaGraph);
             graphDef = metaGraph.getGraphDef();
         } else {
-            graphDef = readGraphDef(path);
+            graphDef = LoadedModel.readFrozenGraphProto(path);
         }
         try (Graph graph = new Graph()) {
             try {
@@ -125,17 +122,6 @@ final class ModelInspection {
                 (n.getVariable().getTrainable() ? trainable : other).add(n.getVariable().getName()));
         other.removeAll(trainable);
         return other;
-    }
-
-    private static GraphDef readGraphDef(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            com.google.protobuf.CodedInputStream coded = com.google.protobuf.CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            return GraphDef.parseFrom(coded);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + " as a frozen GraphDef (" + e.getMessage()
-                    + "): point inspect at a SavedModel directory or a GraphDef .pb file", e);
-        }
     }
 
     private static List<ModelDescription.TensorInfo> placeholders(Graph graph) {
