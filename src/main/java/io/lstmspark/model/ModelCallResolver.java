@@ -280,26 +280,24 @@ public final class ModelCallResolver {
         Probe probe = new Probe(model, input, inputType, probeShape, states, fetches);
         List<ModelCall.FetchedOutput> fetched = new ArrayList<>();
         List<ModelCall.CarriedState> carried = new ArrayList<>();
-        try {
-            checkStateless(model, probe, outputs);
-            try (Result result = probe.run(false)) {
-                for (Map.Entry<String, FoundTensor> entry : outputs.entrySet()) {
-                    FoundTensor output = entry.getValue();
-                    Tensor tensor = result.get(fetches.indexOf(output.name()));
-                    fetched.add(fetchedOutput(model, entry.getKey(), request.outputs().get(entry.getKey()),
-                            output, tensor, rows, fixedBatch));
+        try (Result result = probe.run(); Result again = probe.run()) {
+            checkStateless(model, outputs, fetches, result, again);
+            for (Map.Entry<String, FoundTensor> entry : outputs.entrySet()) {
+                FoundTensor output = entry.getValue();
+                Tensor tensor = result.get(fetches.indexOf(output.name()));
+                fetched.add(fetchedOutput(model, entry.getKey(), request.outputs().get(entry.getKey()),
+                        output, tensor, rows, fixedBatch));
+            }
+            for (FoundState state : states) {
+                Shape after = result.get(fetches.indexOf(state.output().name())).shape();
+                if (!after.equals(Shape.of(rows, state.size()))) {
+                    throw new ModelException("model " + model.source().path() + ": state output "
+                            + state.output().description() + " gave shape " + after + " where its input "
+                            + state.input().description() + " takes [" + rows + ", " + state.size()
+                            + "]: pair each of model.state-inputs with the output that continues it");
                 }
-                for (FoundState state : states) {
-                    Shape after = result.get(fetches.indexOf(state.output().name())).shape();
-                    if (!after.equals(Shape.of(rows, state.size()))) {
-                        throw new ModelException("model " + model.source().path() + ": state output "
-                                + state.output().description() + " gave shape " + after + " where its input "
-                                + state.input().description() + " takes [" + rows + ", " + state.size()
-                                + "]: pair each of model.state-inputs with the output that continues it");
-                    }
-                    carried.add(new ModelCall.CarriedState(state.input().name(), state.output().name(), state.type(),
-                            state.size()));
-                }
+                carried.add(new ModelCall.CarriedState(state.input().name(), state.output().name(), state.type(),
+                        state.size()));
             }
         } catch (TensorFlowException | IllegalArgumentException e) {
             // TensorFlow reports some failures as IllegalArgumentException (TFInvalidArgumentException).
@@ -321,16 +319,16 @@ public final class ModelCallResolver {
                 .mapToInt(shape -> Math.toIntExact(shape.get(0))).findFirst().orElse(PROBE_WINDOWS);
     }
 
-    /** Session runs on a probe batch: zero or varied windows, zero states, every output fetched. */
+    /** Session runs on a probe batch: varied windows, zero states, every output fetched. */
     private record Probe(LoadedModel model, FoundTensor input, ElementType inputType, long[] shape,
                          List<FoundState> states, List<String> fetches) {
 
         /** Runs once; the fed tensors are closed here, the caller closes the result. */
-        Result run(boolean varied) {
+        Result run() {
             List<Tensor> fed = new ArrayList<>();
             try {
                 Session.Runner runner = model.session().runner();
-                fed.add(varied ? varied(inputType, shape) : zeros(inputType, shape));
+                fed.add(varied(inputType, shape));
                 runner.feed(input.name(), fed.get(0));
                 for (FoundState state : states) {
                     fed.add(zeros(state.type(), new long[] {shape[0], state.size()}));
@@ -347,30 +345,31 @@ public final class ModelCallResolver {
     /**
      * Refuses a model whose outputs depend on earlier calls, as a stateful Keras layer's do (it keeps
      * its state in variables that every call updates): the job evaluates windows in any order, in
-     * many JVMs. The same varied windows are fed twice; a stateless model answers the same both times.
+     * many JVMs. {@code first} and {@code second} are the same windows fed twice: a stateless model
+     * answers the same both times. Checked before the outputs' shapes, which a stateful export also
+     * gets wrong.
      */
-    private static void checkStateless(LoadedModel model, Probe probe, Map<String, FoundTensor> outputs) {
-        try (Result first = probe.run(true); Result second = probe.run(true)) {
-            for (Map.Entry<String, FoundTensor> output : outputs.entrySet()) {
-                int index = probe.fetches().indexOf(output.getValue().name());
-                if (!(first.get(index) instanceof TFloat32 || first.get(index) instanceof TFloat64)) {
-                    continue; // refused for its type by the checks that follow
-                }
-                double[] a = FloatTensors.values(first.get(index));
-                double[] b = FloatTensors.values(second.get(index));
-                double largest = 0;
-                for (int i = 0; i < a.length; i++) {
-                    largest = Math.max(largest, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
-                }
-                if (largest > SAME_CALL_TOLERANCE) {
-                    throw new ModelException("model " + model.source().path() + " keeps state from call to call: "
-                            + "the same windows fed twice gave outputs." + output.getKey() + " ("
-                            + output.getValue().description() + ") values up to " + largest + " apart, as a stateful "
-                            + "layer does (e.g. Keras LSTM(stateful=True)). lstm-spark evaluates windows in any "
-                            + "order on many executors, so a call may depend only on its windows: re-export the "
-                            + "model with stateful=False and the same weights; mode = stream carries the LSTM's "
-                            + "state along each series instead");
-                }
+    private static void checkStateless(LoadedModel model, Map<String, FoundTensor> outputs, List<String> fetches,
+                                       Result first, Result second) {
+        for (Map.Entry<String, FoundTensor> output : outputs.entrySet()) {
+            int index = fetches.indexOf(output.getValue().name());
+            if (!(first.get(index) instanceof TFloat32 || first.get(index) instanceof TFloat64)) {
+                continue; // refused for its type by the checks that follow
+            }
+            double[] a = FloatTensors.values(first.get(index));
+            double[] b = FloatTensors.values(second.get(index));
+            double largest = 0;
+            for (int i = 0; i < a.length; i++) {
+                largest = Math.max(largest, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
+            }
+            if (largest > SAME_CALL_TOLERANCE) {
+                throw new ModelException("model " + model.source().path() + " keeps state from call to call: "
+                        + "the same windows fed twice gave outputs." + output.getKey() + " ("
+                        + output.getValue().description() + ") values up to " + largest + " apart, as a stateful "
+                        + "layer does (e.g. Keras LSTM(stateful=True)). lstm-spark evaluates windows in any "
+                        + "order on many executors, so a call may depend only on its windows: re-export the "
+                        + "model with stateful=False and the same weights; mode = stream carries the LSTM's "
+                        + "state along each series instead");
             }
         }
     }
