@@ -1,5 +1,6 @@
 package io.lstmspark.job;
 
+import io.lstmspark.output.PosixLocalFileSystem;
 import io.lstmspark.output.RunReport;
 import java.io.File;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Under spark-submit the master comes from it; started any other way, the job runs in local mode. */
     private static SparkSession session() {
-        SparkSession.Builder builder = SparkSession.builder().appName("lstm-spark");
+        SparkSession.Builder builder = PosixLocalFileSystem.use(SparkSession.builder().appName("lstm-spark"));
         if (!new SparkConf().contains("spark.master")) {
             builder.master("local[*]");
         }

@@ -1,5 +1,6 @@
 package io.lstmspark.testing;
 
+import io.lstmspark.output.PosixLocalFileSystem;
 import org.apache.spark.sql.SparkSession;
 
 /** One local[2] Spark session for every test of the JVM: starting Spark costs seconds. */
@@ -9,7 +10,7 @@ public final class TestSpark {
     }
 
     public static synchronized SparkSession session() {
-        return SparkSession.builder()
+        return PosixLocalFileSystem.use(SparkSession.builder())
                 .master("local[2,2]") // two task slots; a failed task gets one retry, as on a cluster
                 .appName("lstm-spark-tests")
                 .config("spark.ui.enabled", "false")
