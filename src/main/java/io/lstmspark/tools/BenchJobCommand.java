@@ -50,6 +50,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             Runtime.getRuntime().gc();
             LiveHeap liveHeap = LiveHeap.watch();
             boolean rssReset = resetPeakRss();
+            System.err.println("bench-job: measured run starts"); // submit/profile.sh attaches perf here
             long started = System.nanoTime();
             JobConfig measured = config(overrides);
             RunReport report = LstmSparkJob.run(spark, measured);
