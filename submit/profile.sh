@@ -12,6 +12,7 @@
 # time; `perf report -i target/profile/perf.data --dso '[JIT] tid N' --sort sym` names the Java
 # methods (the JVM writes /tmp/perf-PID.map at exit), and the unnamed addresses are the kernels.
 set -euo pipefail
+# shellcheck source=submit/common.sh
 source "$(dirname "$0")/common.sh"
 cd "$repo"
 
