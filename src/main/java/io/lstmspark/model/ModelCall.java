@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * A model call resolved on the driver, ready for executors: the tensor to feed with its per-window
- * shape and type and the model's fixed batch size if it has one, the tensors to fetch with the per-window shape each one has, the states carried from
- * chunk to chunk (stream mode), and the ops to add to the model's graph first (built once per loaded
- * model, see {@link LoadedModel#extend}).
+ * shape and type and the model's fixed batch size if it has one, the tensors to fetch with the
+ * per-window shape each one has, the states carried from chunk to chunk (stream mode), and the ops to
+ * add to the model's graph first (built once per loaded model, see {@link LoadedModel#extend}).
  */
 public record ModelCall(String inputTensor, ElementType inputType, long[] inputWindowShape, int fixedBatch,
                         List<FetchedOutput> outputs, List<CarriedState> states, List<GraphExtension> extensions)

@@ -58,10 +58,13 @@ public final class ModelCallResolver {
         return probe(model, request, input, inputType, windowShape, fixedBatch(input.shape()), outputs, states);
     }
 
-    /** The batch size a model's input declares, as Keras 2 models with batch_input_shape do; or ANY_BATCH. */
-    private static int fixedBatch(Shape inputShape) {
-        return !inputShape.isUnknown() && inputShape.numDimensions() > 0 && inputShape.get(0) > 0
-                ? Math.toIntExact(inputShape.get(0)) : ModelCall.ANY_BATCH;
+    /**
+     * The first dimension a tensor declares, as inputs of Keras 2 models with batch_input_shape do; or
+     * ANY_BATCH where it is unknown.
+     */
+    private static int fixedBatch(Shape shape) {
+        return !shape.isUnknown() && shape.numDimensions() > 0 && shape.get(0) > 0
+                ? Math.toIntExact(shape.get(0)) : ModelCall.ANY_BATCH;
     }
 
     private static FoundState findState(LoadedModel model, ModelRequest request, ModelRequest.StatePair pair) {
@@ -314,9 +317,8 @@ public final class ModelCallResolver {
      * [batch, units]); such an output is refused later unless the input declares the same batch.
      */
     private static int probeRows(java.util.Collection<FoundTensor> outputs) {
-        return outputs.stream().map(FoundTensor::shape)
-                .filter(shape -> !shape.isUnknown() && shape.numDimensions() > 0 && shape.get(0) > 0)
-                .mapToInt(shape -> Math.toIntExact(shape.get(0))).findFirst().orElse(PROBE_WINDOWS);
+        return outputs.stream().mapToInt(output -> fixedBatch(output.shape()))
+                .filter(batch -> batch != ModelCall.ANY_BATCH).findFirst().orElse(PROBE_WINDOWS);
     }
 
     /** Session runs on a probe batch: varied windows, zero states, every output fetched. */
@@ -391,8 +393,8 @@ public final class ModelCallResolver {
         String where = "model " + model.source().path() + ": " + output.description() + " (outputs." + column + ")";
         Shape shape = tensor.shape();
         Shape declared = output.shape();
-        boolean fixedFirst = !declared.isUnknown() && declared.numDimensions() > 0 && declared.get(0) > 0
-                && declared.get(0) != fixedBatch;
+        int declaredFirst = fixedBatch(declared);
+        boolean fixedFirst = declaredFirst != ModelCall.ANY_BATCH && declaredFirst != fixedBatch;
         if (shape.numDimensions() == 0 || shape.get(0) != rows || fixedFirst) {
             throw new ModelException(where + " has shape " + declared + " and gave " + shape + " for a batch of "
                     + rows + " windows: its first dimension is not the batch, so it has no value per window;"

@@ -68,7 +68,7 @@ public final class SampleModel {
 
     /** Saves the model as a SavedModel (tag {@code serve}) whose weights are variables. */
     public static void exportSavedModel(LstmWeights weights, int length, Path directory) {
-        export(weights, length, directory, false);
+        export(weights, length, ANY_BATCH, directory, false);
     }
 
     /**
@@ -85,10 +85,6 @@ public final class SampleModel {
      */
     public static void exportStatefulSavedModel(LstmWeights weights, int length, int batch, Path directory) {
         export(weights, length, batch, directory, true);
-    }
-
-    private static void export(LstmWeights weights, int length, Path directory, boolean stateInputs) {
-        export(weights, length, ANY_BATCH, directory, stateInputs);
     }
 
     private static void export(LstmWeights weights, int length, int batch, Path directory, boolean stateInputs) {
