@@ -212,8 +212,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs one job in a fresh JVM and reads its result line. input.partitions keeps the job's default
-     * (one partition per task slot), as a user's run would.
+     * Runs one job in a fresh JVM and reads its result line. input.partitions keeps the job's default,
+     * as a user's run would.
      */
     private JsonNode job(int slots, Path input, Path model, Map<String, String> outputs, String name,
                          String... settings) throws IOException, InterruptedException {
