@@ -47,7 +47,7 @@ public record JobConfig(
 
     public record Model(String path, List<String> tags, String signature, Optional<String> input,
                         int intraOpThreads, int interOpThreads, List<String> allowOps, List<String> stateInputs,
-                        List<String> stateOutputs) {
+                        List<String> stateOutputs, boolean outputFromTaps) {
     }
 
     public enum OutputMode { ERROR_IF_EXISTS, OVERWRITE }

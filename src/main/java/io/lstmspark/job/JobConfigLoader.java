@@ -162,7 +162,8 @@ public final class JobConfigLoader {
                     c.getInt("model.inter-op-threads"),
                     c.getStringList("model.allow-ops"),
                     c.getStringList("model.state-inputs"),
-                    c.getStringList("model.state-outputs"));
+                    c.getStringList("model.state-outputs"),
+                    c.getBoolean("model.output-from-taps"));
             if (model.stateInputs().size() != model.stateOutputs().size()) {
                 throw new ConfigException("model.state-inputs lists " + model.stateInputs().size()
                         + " tensors and model.state-outputs " + model.stateOutputs().size()

@@ -167,8 +167,9 @@ public final class LstmSparkJob {
                 : ModelCallResolver.declaredWindowLength(probe.model(), request, in.features().size())
                 .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
                         + " does not declare its input length: set window.length"));
+        // Stream mode feeds the taps the state carried from the previous chunk; the model's output starts from zeros.
         Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, windowLength,
-                in.features().size());
+                in.features().size(), config.model().outputFromTaps() && config.mode() != WindowMode.STREAM);
         if (taps.isPresent()) {
             request = request.withExtension(taps.get().taps());
             if (config.mode() == WindowMode.STREAM && request.states().isEmpty()) {

@@ -16,4 +16,12 @@ public interface GraphExtension extends Serializable {
 
     /** The graph tensor ({@code op:N}) that holds {@code ref} once the ops are added, if this extension provides it. */
     Optional<String> tensorFor(TensorRef ref);
+
+    /**
+     * A tensor of these ops that computes the same values as the model's {@code modelTensor} from
+     * what the call fetches anyway, to fetch in its place; empty when there is none.
+     */
+    default Optional<String> replacementFor(String modelTensor) {
+        return Optional.empty();
+    }
 }

@@ -50,7 +50,8 @@ public final class ModelCallResolver {
 
         request.extensions().forEach(model::extend);
         Map<String, FoundTensor> outputs = new LinkedHashMap<>();
-        request.outputs().forEach((column, ref) -> outputs.put(column, findOutput(model, request, "outputs." + column, ref)));
+        request.outputs().forEach((column, ref) -> outputs.put(column,
+                replaced(request, findOutput(model, request, "outputs." + column, ref))));
         List<FoundState> states = new ArrayList<>();
         for (ModelRequest.StatePair pair : request.states()) {
             states.add(findState(model, request, pair));
@@ -185,6 +186,14 @@ public final class ModelCallResolver {
         }
         return new FoundTensor(description.name, "signature '" + signature.key() + "' output '" + key + "' ("
                 + description.name + ")", description.shape, description.dataType);
+    }
+
+    /** The tensor an extension computes the same values in, from what the call fetches anyway; else {@code found}. */
+    private static FoundTensor replaced(ModelRequest request, FoundTensor found) {
+        return request.extensions().stream().flatMap(e -> e.replacementFor(found.name()).stream()).findFirst()
+                .map(name -> new FoundTensor(name, found.description() + ", computed by " + name, found.shape(),
+                        found.type()))
+                .orElse(found);
     }
 
     /** Signature keys in key order, with their dtypes and shapes: {@code {sequences=float32 [-1, 24, 4]}}. */

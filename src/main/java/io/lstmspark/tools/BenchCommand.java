@@ -159,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The benchmark's model call: the forecast and, through a state tap, the LSTM's hidden state. */
     static ModelCall call(LoadedModel loaded, Path model, Map<String, String> outputs) {
         ModelRequest request = request(model, outputs);
-        request = request.withExtension(StateTapPlanner.plan(loaded, request, LENGTH, FEATURES).orElseThrow().taps());
+        request = request.withExtension(StateTapPlanner.plan(loaded, request, LENGTH, FEATURES, true).orElseThrow()
+                .taps());
         return ModelCallResolver.resolve(loaded, request, LENGTH, FEATURES);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.lstmspark.output.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.RecordedModel;
+import io.lstmspark.testing.RecordedStates;
 import io.lstmspark.testing.Rows;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Models as Keras and TensorFlow wrote them: the real public models (system property
@@ -64,6 +67,37 @@ class RecordedModelsTest {
                 Tolerance.assertAllClose(model.expected(column, w), Rows.values(row, column), TOLERANCE,
                         name + " window " + w + " " + column);
             }
+        }
+    }
+
+    /**
+     * Forecast and a state of the first of two stacked LSTMs: by default the taps run both layers and
+     * the head, and the forecast comes from them (one LSTM computation); with model.output-from-taps =
+     * false the model's own graph computes it. Both equal TensorFlow's recorded outputs and states.
+     */
+    @ParameterizedTest(name = "output-from-taps = {0}")
+    @ValueSource(booleans = {true, false})
+    void forecastWithAStateTapEqualsTensorFlowsOwnEitherWay(boolean fromTaps) throws Exception {
+        Path folder = Path.of(System.getProperty("lstmspark.shared.models")).resolve("brent_stacked_lstm");
+        RecordedModel model = RecordedModel.read(folder);
+        RecordedStates states = RecordedStates.read(folder.resolve("expected.json"));
+        Path work = Files.createDirectories(dir.resolve("forecast-and-tap-" + fromTaps));
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("forecast", "dense_23");
+        outputs.put("h", "lstm:lstm_7.h");
+        Outcome outcome = run(model, model.savedModel(), work, outputs, "model.output-from-taps=" + fromTaps);
+
+        String forecastTensor = outcome.report().model().outputs().get(0).tensor();
+        assertEquals(fromTaps, forecastTensor.endsWith("/head/output:0"), "forecast fetched from " + forecastTensor);
+        assertEquals(model.windows(), outcome.rows().size());
+        double[][][] hSequences = states.sequence("lstm_7", "h_seq");
+        for (Row row : outcome.rows()) {
+            int w = Integer.parseInt(row.<String>getAs("series_id").substring(1));
+            Tolerance.assertAllClose(model.expected("o_dense_23", w), Rows.values(row, "forecast"), TOLERANCE,
+                    "window " + w + " forecast");
+            double[][] hSequence = hSequences[w];
+            Tolerance.assertAllClose(hSequence[hSequence.length - 1], Rows.values(row, "h"), TOLERANCE,
+                    "window " + w + " h");
         }
     }
 

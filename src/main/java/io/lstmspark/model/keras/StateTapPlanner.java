@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.Signature;
 
 /**
  * Plans the state taps a request asks for ({@code lstm:<layer>.<part>} outputs), on the driver: finds
@@ -35,8 +36,16 @@ public final class StateTapPlanner {
     public record Plan(StateTaps taps, List<LstmLayer> layers, TapCheck check, String configSource) {
     }
 
-    /** Empty when the request asks for no LSTM state. */
-    public static Optional<Plan> plan(LoadedModel model, ModelRequest request, int windowLength, int features) {
+    /**
+     * Empty when the request asks for no LSTM state.
+     *
+     * @param outputFromTaps when the request also asks for the model output the self-check reproduced
+     *                       (and the check passed), the taps compute it too, through the model's head,
+     *                       so that the call runs the LSTM once; the caller passes false when it feeds
+     *                       initial states, which the model's own output does not see
+     */
+    public static Optional<Plan> plan(LoadedModel model, ModelRequest request, int windowLength, int features,
+                                      boolean outputFromTaps) {
         List<TensorRef.LstmState> refs = request.outputs().values().stream()
                 .filter(TensorRef.LstmState.class::isInstance).map(TensorRef.LstmState.class::cast).toList();
         if (refs.isEmpty()) {
@@ -78,10 +87,31 @@ public final class StateTapPlanner {
         } else {
             LOG.info("LSTM state taps of model {}: {}", path, check.detail());
         }
+        Optional<StateTaps> withHead = check.taps().filter(checked -> outputFromTaps
+                && check.status() == TapCheck.Status.PASSED && asksFor(model, request, checked.head().reproduces()));
+        if (withHead.isPresent()) {
+            LOG.info("Model {}: output {} is computed from the state taps through the layers after the last LSTM, "
+                    + "as the self-check computed it, so the LSTM runs once per window (model.output-from-taps)",
+                    path, check.output());
+            return Optional.of(new Plan(withHead.get(), settled.layers(), check, discovered.configSource()));
+        }
         List<LstmLayer> tapped = settled.layers().subList(0, deepest + 1);
         StateTaps taps = new StateTaps(input.tensor(), windowLength, features,
                 tapped.stream().map(StateTaps.TapLayer::of).toList());
         return Optional.of(new Plan(taps, tapped, check, discovered.configSource()));
+    }
+
+    /** Whether an output of the request is {@code modelTensor}, by signature key or by name. */
+    private static boolean asksFor(LoadedModel model, ModelRequest request, String modelTensor) {
+        Signature signature = model.signatures().get(request.signature());
+        return request.outputs().values().stream().anyMatch(ref -> {
+            if (ref instanceof TensorRef.GraphTensor tensor) {
+                return tensor.name().equals(modelTensor);
+            }
+            return ref instanceof TensorRef.SignatureKey key && signature != null
+                    && signature.getOutputs().containsKey(key.key())
+                    && signature.getOutputs().get(key.key()).name.equals(modelTensor);
+        });
     }
 
     /**
@@ -130,6 +160,6 @@ public final class StateTapPlanner {
         }
         return new Checked(discovered, layers, new TapCheck(TapCheck.Status.FAILED, "no candidate activation "
                 + "(sigmoid gates with " + CANDIDATES + ") reproduces the model's output: " + tried,
-                TapCheck.WINDOWS, Double.NaN, ""));
+                TapCheck.WINDOWS, Double.NaN, "", Optional.empty()));
     }
 }

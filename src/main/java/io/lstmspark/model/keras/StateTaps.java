@@ -19,18 +19,65 @@ import org.tensorflow.Graph;
  * {@code inputTensor}. Each layer has initial-state inputs {@code h0} and {@code c0} ([batch, units]),
  * zeros unless fed, for callers that carry state across chunks of a series.
  *
+ * <p>With a {@link Head}, the taps also compute a model output from the last layer's final hidden
+ * state, through the layers the model applies after it: what the self-check compares with the model,
+ * and what the job fetches instead of the model's own output when it fetches states as well, so that
+ * the LSTM runs once per window rather than twice.
+ *
  * <p>A plain value: the driver ships it to executors inside the model call, and every JVM builds the
  * same ops under the same names ({@link #scope()} is a digest of this value).
  *
  * @param inputTensor the model input the windows are fed to ({@code op:N})
  * @param length      steps per window (the recurrence is unrolled over them)
  * @param features    features per step of the model input
+ * @param head        the layers after the last tapped layer, or {@link Head#NONE}
  */
-public record StateTaps(String inputTensor, int length, int features, List<TapLayer> layers)
+public record StateTaps(String inputTensor, int length, int features, List<TapLayer> layers, Head head)
         implements GraphExtension {
 
     public StateTaps {
         layers = List.copyOf(layers);
+    }
+
+    StateTaps(String inputTensor, int length, int features, List<TapLayer> layers) {
+        this(inputTensor, length, features, layers, Head.NONE);
+    }
+
+    /**
+     * The layers between the last LSTM and a model output, as ops on the last hidden state.
+     *
+     * @param reproduces the model tensor ({@code op:N}) they compute, or empty for no head
+     */
+    public record Head(String reproduces, List<HeadStep> steps) implements Serializable {
+
+        static final Head NONE = new Head("", List.of());
+
+        public Head {
+            steps = List.copyOf(steps);
+        }
+
+        static Head of(String reproduces, List<HeadLayer> layers) {
+            return new Head(reproduces, layers.stream().map(HeadStep::of).toList());
+        }
+
+        public boolean present() {
+            return !reproduces.isEmpty();
+        }
+    }
+
+    /**
+     * One layer of a head: y = activation(y kernel + bias) for Dense, activation(y) otherwise.
+     *
+     * @param kernelOp the kernel variable op (Dense), or empty
+     * @param biasOp   the bias variable op (Dense with a bias), or empty
+     */
+    public record HeadStep(HeadLayer.Kind kind, String kernelOp, String biasOp, Activation activation)
+            implements Serializable {
+
+        static HeadStep of(HeadLayer layer) {
+            return new HeadStep(layer.kind(), layer.kernel().map(LayerVariable::handleOp).orElse(""),
+                    layer.bias().map(LayerVariable::handleOp).orElse(""), layer.activation());
+        }
     }
 
     /**
@@ -63,6 +110,11 @@ public record StateTaps(String inputTensor, int length, int features, List<TapLa
     /** The tensor of one part of a layer's states: h, c [batch, units]; sequence, cell_sequence [batch, length, units]. */
     public String tensor(TapLayer layer, TensorRef.LstmState.Part part) {
         return layerScope(layer) + "/" + part.label() + ":0";
+    }
+
+    /** The head's output tensor: the model output {@link Head#reproduces()} names, computed from the taps. */
+    public String headOutput() {
+        return scope() + "/head/output:0";
     }
 
     /** The initial hidden state input of a layer ([batch, units]; zeros unless fed). */
@@ -111,5 +163,10 @@ public record StateTaps(String inputTensor, int length, int features, List<TapLa
     public Optional<String> tensorFor(TensorRef ref) {
         return ref instanceof TensorRef.LstmState state
                 ? layer(state).map(layer -> tensor(layer, state.part())) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> replacementFor(String modelTensor) {
+        return head.present() && head.reproduces().equals(modelTensor) ? Optional.of(headOutput()) : Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.TensorRef;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -28,8 +29,10 @@ import org.tensorflow.types.family.TFloating;
  * @param windows       windows compared
  * @param maxDifference largest |reproduced - model| / max(1, |model|) over all values
  * @param output        the signature output compared
+ * @param taps          the taps compared, with the head that reproduces the output (empty when not checked)
  */
-public record TapCheck(Status status, String detail, int windows, double maxDifference, String output) {
+public record TapCheck(Status status, String detail, int windows, double maxDifference, String output,
+                       Optional<StateTaps> taps) {
 
     public static final double TOLERANCE = 1e-4;
     static final int WINDOWS = 16;
@@ -38,7 +41,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
     public enum Status { PASSED, FAILED, NOT_CHECKED }
 
     static TapCheck notChecked(String why) {
-        return new TapCheck(Status.NOT_CHECKED, why, 0, Double.NaN, "");
+        return new TapCheck(Status.NOT_CHECKED, why, 0, Double.NaN, "", Optional.empty());
     }
 
     /**
@@ -68,10 +71,10 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
         String output = sig.getOutputs().values().iterator().next().name;
         String outputKey = sig.getOutputs().keySet().iterator().next();
         StateTaps taps = new StateTaps(input.tensor(), length, features,
-                layers.stream().map(StateTaps.TapLayer::of).toList());
+                layers.stream().map(StateTaps.TapLayer::of).toList(),
+                StateTaps.Head.of(output, discovered.head().get()));
         model.extend(taps);
-        String reproduced = reproducedOutput(model.graph(), taps, discovered.head().get());
-        return compare(model, input, output, reproduced, "signature '" + signature + "' output '" + outputKey + "'");
+        return compare(model, input, output, taps, "signature '" + signature + "' output '" + outputKey + "'");
     }
 
     /** Why the layers do not chain (layer k reads layer k-1's sequence, layer 0 the windows), or null. */
@@ -89,38 +92,8 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
         return null;
     }
 
-    /** Adds the head (once) after the last layer's final hidden state; returns the reproduced output tensor. */
-    private static String reproducedOutput(Graph graph, StateTaps taps, List<HeadLayer> head) {
-        String name = taps.scope() + "_check/reproduced";
-        if (graph.operation(name) == null) {
-            StateTaps.TapLayer last = taps.layers().get(taps.layers().size() - 1);
-            Operand<?> h = graph.outputOrThrow(taps.tensor(last, TensorRef.LstmState.Part.H));
-            addHead(Ops.create(graph).withSubScope(taps.scope() + "_check"), graph, h, head, h.type());
-        }
-        return name + ":0";
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends TFloating> void addHead(Ops tf, Graph graph, Operand<?> h, List<HeadLayer> head,
-                                                      Class<?> type) {
-        Class<T> t = (Class<T>) type;
-        Operand<T> y = (Operand<T>) h;
-        for (HeadLayer layer : head) {
-            if (layer.kind() == HeadLayer.Kind.DENSE) {
-                y = tf.linalg.matMul(y, tf.readVariableOp(
-                        TapGraph.variableOp(graph, layer.kernel().orElseThrow().handleOp()).output(0), t));
-                if (layer.bias().isPresent()) {
-                    y = tf.math.add(y, tf.readVariableOp(
-                            TapGraph.variableOp(graph, layer.bias().get().handleOp()).output(0), t));
-                }
-            }
-            y = TapGraph.apply(tf, layer.activation(), y);
-        }
-        tf.withName("reproduced").identity(y);
-    }
-
     private static TapCheck compare(LoadedModel model, ModelCallResolver.WindowInput input, String output,
-                                    String reproduced, String outputLabel) {
+                                    StateTaps taps, String outputLabel) {
         int windowCount = input.fixedBatch() == ModelCall.ANY_BATCH ? WINDOWS : input.fixedBatch();
         long[] shape = new long[input.windowShape().length + 1];
         shape[0] = windowCount;
@@ -131,12 +104,12 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
         Arrays.setAll(values, i -> random.nextGaussian());
         try (Tensor windows = FloatTensors.of(input.type(), Shape.of(shape), values);
              Result result = model.session().runner().feed(input.tensor(), windows)
-                     .fetch(output).fetch(reproduced).run()) {
+                     .fetch(output).fetch(taps.headOutput()).run()) {
             Tensor expected = result.get(0);
             Tensor actual = result.get(1);
             if (!expected.shape().equals(actual.shape())) {
                 return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape() + ", the model's "
-                        + expected.shape(), windowCount, Double.NaN, outputLabel);
+                        + expected.shape(), windowCount, Double.NaN, outputLabel, Optional.of(taps));
             }
             double[] e = FloatTensors.values(expected);
             double[] a = FloatTensors.values(actual);
@@ -148,7 +121,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
             return new TapCheck(passed ? Status.PASSED : Status.FAILED,
                     (passed ? "the taps reproduce " : "the taps do NOT reproduce ") + outputLabel + " on " + windowCount
                             + " random windows: largest relative difference " + String.format("%.2e", max)
-                            + (passed ? " <= " : " > ") + TOLERANCE, windowCount, max, outputLabel);
+                            + (passed ? " <= " : " > ") + TOLERANCE, windowCount, max, outputLabel, Optional.of(taps));
         }
     }
 

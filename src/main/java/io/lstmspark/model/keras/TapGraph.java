@@ -45,8 +45,14 @@ final class TapGraph {
         Operand<?> fed = graph.outputOrThrow(taps.inputTensor());
         Operand<T> x = tf.reshape(tf.dtypes.cast(fed, type),
                 tf.constant(new int[] {-1, taps.length(), taps.features()}));
+        Operand<T> h = null;
         for (StateTaps.TapLayer layer : taps.layers()) {
-            x = layer(tf.withSubScope("layer_" + layer.position()), graph, taps.length(), layer, x, type);
+            Ops layerOps = tf.withSubScope("layer_" + layer.position());
+            x = layer(layerOps, graph, taps.length(), layer, x, type);
+            h = graph.outputOrThrow(taps.tensor(layer, TensorRef.LstmState.Part.H)).expect(type);
+        }
+        if (taps.head().present()) {
+            head(tf.withSubScope("head"), graph, h, taps.head().steps(), type);
         }
         for (StateTaps.TapLayer layer : taps.layers()) {
             for (TensorRef.LstmState.Part part : TensorRef.LstmState.Part.values()) {
@@ -96,6 +102,22 @@ final class TapGraph {
         tf.withName("h").identity(h);
         tf.withName("c").identity(c);
         return sequence;
+    }
+
+    /** The head on the last hidden state: Dense layers' matmul and bias, each layer's activation. */
+    private static <T extends TFloating> void head(Ops tf, Graph graph, Operand<T> h, List<StateTaps.HeadStep> steps,
+                                                   Class<T> type) {
+        Operand<T> y = h;
+        for (StateTaps.HeadStep step : steps) {
+            if (step.kind() == HeadLayer.Kind.DENSE) {
+                y = tf.linalg.matMul(y, tf.readVariableOp(variableOp(graph, step.kernelOp()).output(0), type));
+                if (!step.biasOp().isEmpty()) {
+                    y = tf.math.add(y, tf.readVariableOp(variableOp(graph, step.biasOp()).output(0), type));
+                }
+            }
+            y = apply(tf, step.activation(), y);
+        }
+        tf.withName("output").identity(y);
     }
 
     static <T extends TFloating> Operand<T> apply(Ops tf, Activation activation, Operand<T> x) {

@@ -29,7 +29,7 @@ class StateTapRefusalsTest {
     private static String refusal(Path savedModel, int length, int features, String ref) {
         try (LoadedModel model = Taps.load(savedModel)) {
             return assertThrows(ModelException.class, () -> StateTapPlanner.plan(model,
-                    Taps.request(model, "x=" + ref), length, features)).getMessage();
+                    Taps.request(model, "x=" + ref), length, features, true)).getMessage();
         }
     }
 

@@ -52,7 +52,7 @@ final class Taps {
         int length = windows[0].length;
         int features = windows[0][0].length;
         ModelRequest request = request(model, columnEqualsRef);
-        StateTapPlanner.Plan plan = StateTapPlanner.plan(model, request, length, features).orElseThrow();
+        StateTapPlanner.Plan plan = StateTapPlanner.plan(model, request, length, features, true).orElseThrow();
         ModelCall call = ModelCallResolver.resolve(model, request.withExtension(plan.taps()), length, features);
         float[] flat = new float[windows.length * length * features];
         for (int w = 0; w < windows.length; w++) {
