@@ -4,19 +4,14 @@ import io.lstmspark.model.FloatTensors;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
-import io.lstmspark.model.TensorRef;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.family.TFloating;
 
 /**
  * The self-check of state taps: when the model's output is a known function of its last LSTM layer
