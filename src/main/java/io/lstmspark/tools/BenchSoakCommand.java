@@ -33,8 +33,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
-            soak = Soak.run(loaded, BenchCommand.call(loaded, model, BenchCommand.forecastAndHiddenState(forecastOutput)),
-                    batches, BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
+            soak = Soak.run(loaded,
+                    BenchCommand.call(loaded, model, BenchCommand.forecastAndHiddenState(forecastOutput), true), batches,
+                    BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("batches", soak.batches());
