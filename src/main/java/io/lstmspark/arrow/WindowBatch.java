@@ -3,7 +3,6 @@ package io.lstmspark.arrow;
 import io.lstmspark.model.ElementType;
 import io.lstmspark.series.Window;
 import java.util.Arrays;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
@@ -38,6 +37,8 @@ public final class WindowBatch implements AutoCloseable {
     private final Object[] seriesIds;
     private final Object[] starts;
     private final Object[] ends;
+    private final double[] windowValues;
+    private final float[] windowFloats;
     private int size;
 
     private WindowBatch(BufferAllocator allocator, ElementType type, int capacity, int length, int features) {
@@ -67,6 +68,8 @@ public final class WindowBatch implements AutoCloseable {
         this.seriesIds = new Object[capacity];
         this.starts = new Object[capacity];
         this.ends = new Object[capacity];
+        this.windowValues = new double[length * features];
+        this.windowFloats = new float[type == ElementType.FLOAT32 ? length * features : 0];
     }
 
     /** Allocates a batch of {@code capacity} windows of [length, features] values from the allocator. */
@@ -92,17 +95,16 @@ public final class WindowBatch implements AutoCloseable {
             throw new IllegalArgumentException("window is [" + window.length() + ", " + window.features()
                     + "], batch holds [" + length + ", " + features + "]");
         }
-        ArrowBuf data = values.getDataBuffer();
-        long offset = (long) size * length * features * type.bytes();
-        for (int s = 0; s < length; s++) {
-            for (int f = 0; f < features; f++) {
-                if (type == ElementType.FLOAT32) {
-                    data.setFloat(offset, (float) window.value(s, f));
-                } else {
-                    data.setDouble(offset, window.value(s, f));
-                }
-                offset += type.bytes();
+        // One bulk copy per window into its slot, which lies within the buffer: size < capacity.
+        window.copyValues(windowValues);
+        long address = values.getDataBuffer().memoryAddress() + (long) size * length * features * type.bytes();
+        if (type == ElementType.FLOAT32) {
+            for (int i = 0; i < windowValues.length; i++) {
+                windowFloats[i] = (float) windowValues[i];
             }
+            NativeMemoryView.floats(address, windowFloats.length).write(windowFloats);
+        } else {
+            NativeMemoryView.doubles(address, windowValues.length).write(windowValues);
         }
         seriesIds[size] = window.seriesId();
         starts[size] = window.start();

@@ -16,6 +16,15 @@ public interface Window {
 
     Object timestamp(int step);
 
+    /** Every value, step 0 first, into {@code into}[0, length x features) in row-major order. */
+    default void copyValues(double[] into) {
+        for (int step = 0; step < length(); step++) {
+            for (int feature = 0; feature < features(); feature++) {
+                into[step * features() + feature] = value(step, feature);
+            }
+        }
+    }
+
     default Object start() {
         return timestamp(0);
     }

@@ -212,6 +212,14 @@ public final class WindowCutter {
             return timestamps[slot(step)];
         }
 
+        /** The oldest steps from {@code nextSlot} to the ring's end, then the newest from its start. */
+        @Override
+        public void copyValues(double[] into) {
+            int older = (spec.length() - nextSlot) * features;
+            System.arraycopy(values, nextSlot * features, into, 0, older);
+            System.arraycopy(values, 0, into, older, nextSlot * features);
+        }
+
         int slot(int step) {
             int slot = nextSlot + step;
             return slot >= spec.length() ? slot - spec.length() : slot;

@@ -1,5 +1,6 @@
 package io.lstmspark.series;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -13,10 +14,14 @@ class WindowCutterTest {
         final List<String> windows = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
         final List<double[]> firstFeature = new ArrayList<>();
+        final List<double[]> copied = new ArrayList<>();
 
         @Override
         public void window(Window window) {
             windows.add(window.seriesId() + ":" + window.start() + "-" + window.end());
+            double[] all = new double[window.length() * window.features()];
+            window.copyValues(all);
+            copied.add(all);
             double[] values = new double[window.length()];
             for (int s = 0; s < window.length(); s++) {
                 values[s] = window.value(s, 0);
@@ -87,6 +92,16 @@ class WindowCutterTest {
         for (int w = 0; w < 4; w++) {
             assertEquals(List.of((double) w, w + 1.0, w + 2.0),
                     List.of(r.firstFeature.get(w)[0], r.firstFeature.get(w)[1], r.firstFeature.get(w)[2]));
+        }
+    }
+
+    @Test
+    void aWindowCopiedInBulkIsItsStepsOldestFirstAtEveryPositionOfTheRing() {
+        Recorder r = cut(new WindowSpec(WindowMode.EXTRACT, 3, 1), new Object[][] {{"a", 7}});
+        assertEquals(5, r.copied.size());
+        for (int w = 0; w < 5; w++) {
+            assertArrayEquals(new double[] {w, -w, w + 1, -(w + 1), w + 2, -(w + 2)}, r.copied.get(w),
+                    "window " + w);
         }
     }
 
