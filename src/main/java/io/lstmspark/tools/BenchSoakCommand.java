@@ -1,6 +1,7 @@
 package io.lstmspark.tools;
 
 import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.output.RunReport;
@@ -33,9 +34,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
-            soak = Soak.run(loaded,
-                    BenchCommand.call(loaded, model, BenchCommand.forecastAndHiddenState(forecastOutput), true), batches,
-                    BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
+            ModelCall call = BenchCommand.call(loaded, model, BenchCommand.forecastAndHiddenState(forecastOutput),
+                    true);
+            soak = Soak.run(loaded, call, batches, BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("batches", soak.batches());

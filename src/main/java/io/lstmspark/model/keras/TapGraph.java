@@ -84,7 +84,8 @@ final class TapGraph {
         Operand<T> bias = layer.biasOp().isEmpty() ? null
                 : tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type);
 
-        Operand<TInt32> batch = tf.slice(tf.shape(steps.get(0)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        Operand<TInt32> batch = tf.slice(tf.shape(steps.get(0)), tf.constant(new int[] {0}),
+                tf.constant(new int[] {1}));
         Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
                 tf.dtypes.cast(tf.constant(0f), type));
         Operand<T> h = tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units));
