@@ -33,4 +33,4 @@ exec java $opens ${JAVA_OPTS:-} \
   -Dlog4j2.configurationFile=conf/log4j2.properties \
   -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
   -cp "target/classes:$(cat target/local-classpath.txt)" \
-  io.lstmspark.job.Main inspect "$@"
+  io.lstmspark.cli.Main inspect "$@"

@@ -31,4 +31,4 @@ exec java $opens ${JAVA_OPTS:-} \
   -Dlog4j2.configurationFile=conf/log4j2.properties \
   -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
   -cp "target/classes:$(cat target/local-classpath.txt)" \
-  io.lstmspark.job.Main "$command" "$@"
+  io.lstmspark.cli.Main "$command" "$@"

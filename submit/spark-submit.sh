@@ -10,7 +10,7 @@
 #   submit/spark-submit.sh conf/sample.conf     # no spark-submit options: spark-submit's defaults (local[*])
 #
 # What it adds, before your options (a later --conf of the same key replaces it):
-#   --class io.lstmspark.job.Main and the fat jar (LSTM_SPARK_JAR; default: the build's, see common.sh)
+#   --class io.lstmspark.cli.Main and the fat jar (LSTM_SPARK_JAR; default: the build's, see common.sh)
 #   spark.driver.extraJavaOptions, spark.executor.extraJavaOptions: the Java 17 --add-opens list
 #     (pom.xml, jvm.opens), plus -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE when set: where
 #     JavaCPP unpacks TensorFlow's native libraries (~650 MB, once per jar name) on each node; unset:
@@ -64,7 +64,7 @@ jar=$(fat_jar)
 java_options="$(jvm_opens)${JAVACPP_CACHE:+ -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE}"
 driver_options="$java_options${DRIVER_JAVA_OPTS:+ $DRIVER_JAVA_OPTS}"
 submit=(
-  --class io.lstmspark.job.Main
+  --class io.lstmspark.cli.Main
   --conf "spark.driver.extraJavaOptions=$driver_options"
   --conf "spark.executor.extraJavaOptions=$java_options${EXECUTOR_JAVA_OPTS:+ $EXECUTOR_JAVA_OPTS}"
   --conf spark.executorEnv.TF_CPP_MIN_LOG_LEVEL=2

@@ -1,7 +1,9 @@
 package io.lstmspark.output;
 
+import io.lstmspark.LstmSparkException;
+
 /** Output that cannot be written as configured; the message names the path and what to change. */
-public class OutputException extends RuntimeException {
+public class OutputException extends LstmSparkException {
     public OutputException(String message) {
         super(message);
     }

@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import static org.apache.spark.sql.functions.lit;
 
+import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

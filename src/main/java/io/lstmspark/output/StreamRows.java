@@ -1,5 +1,6 @@
 package io.lstmspark.output;
 
+import io.lstmspark.config.StreamLayout;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCall;
@@ -18,21 +19,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class StreamRows {
 
-    /** How stream-mode output is laid out. */
-    public enum Layout {
-        /** One row per chunk: series_id, chunk_index, chunk_start, chunk_end, steps, per-step arrays. */
-        CHUNK,
-        /** One row per timestep: series_id, step, timestamp, that step's values. */
-        STEP
-    }
-
     private StreamRows() {
     }
 
-    public static StructType schema(Layout layout, DataType seriesIdType, DataType timestampType,
+    public static StructType schema(StreamLayout layout, DataType seriesIdType, DataType timestampType,
                                     List<ModelCall.FetchedOutput> outputs) {
         StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);
-        if (layout == Layout.CHUNK) {
+        if (layout == StreamLayout.CHUNK) {
             schema = schema.add("chunk_index", DataTypes.LongType, false)
                     .add("chunk_start", timestampType, false)
                     .add("chunk_end", timestampType, false)
@@ -40,7 +33,7 @@ public final class StreamRows {
         } else {
             schema = schema.add("step", DataTypes.LongType, false).add("timestamp", timestampType, false);
         }
-        int dropped = layout == Layout.STEP ? 1 : 0;
+        int dropped = layout == StreamLayout.STEP ? 1 : 0;
         for (ModelCall.FetchedOutput output : outputs) {
             schema = schema.add(output.column(), OutputSchema.columnType(output.type(), output.rank() - dropped), false);
         }
@@ -53,11 +46,11 @@ public final class StreamRows {
      *
      * @param firstStep the series-wide index of the chunk's first step
      */
-    public static void emit(Layout layout, Object seriesId, long chunkIndex, long firstStep, Object[] timestamps,
+    public static void emit(StreamLayout layout, Object seriesId, long chunkIndex, long firstStep, Object[] timestamps,
                             BatchOutputs outputs, int slot, Consumer<Row> sink) {
         List<ModelCall.FetchedOutput> fetched = outputs.outputs();
         int steps = timestamps.length;
-        if (layout == Layout.CHUNK) {
+        if (layout == StreamLayout.CHUNK) {
             Object[] values = new Object[5 + fetched.size()];
             values[0] = seriesId;
             values[1] = chunkIndex;

@@ -1,5 +1,6 @@
 package io.lstmspark.series;
 
+import io.lstmspark.config.WindowMode;
 import java.io.Serializable;
 
 /**

@@ -3,15 +3,15 @@ package io.lstmspark.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.lstmspark.tools.LstmWeights;
-import io.lstmspark.tools.SampleModel;
+import io.lstmspark.inspect.LstmWeights;
+import io.lstmspark.sample.SampleModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,7 @@ package io.lstmspark.series;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lstmspark.config.WindowMode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

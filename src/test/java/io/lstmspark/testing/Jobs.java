@@ -3,10 +3,10 @@ package io.lstmspark.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lstmspark.arrow.ArrowMemory;
-import io.lstmspark.job.JobConfig;
-import io.lstmspark.job.JobConfigLoader;
-import io.lstmspark.job.LstmSparkJob;
-import io.lstmspark.output.RunReport;
+import io.lstmspark.config.JobConfig;
+import io.lstmspark.config.JobConfigLoader;
+import io.lstmspark.driver.LstmSparkJob;
+import io.lstmspark.report.RunReport;
 import java.io.File;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.lstmspark.testing;
 
-import io.lstmspark.tools.LstmWeights;
-import io.lstmspark.tools.SampleModel;
+import io.lstmspark.inspect.LstmWeights;
+import io.lstmspark.sample.SampleModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

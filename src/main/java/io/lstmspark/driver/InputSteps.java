@@ -1,0 +1,137 @@
+package io.lstmspark.driver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+
+import io.lstmspark.config.JobConfig;
+import io.lstmspark.series.InputColumns;
+import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.StepReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The input as steps: read (Parquet or CSV, keeping malformed CSV lines), checked on the driver,
+ * reduced to (series id, timestamp, features as double, [raw timestamp], [malformed line]).
+ */
+final class InputSteps {
+
+    static final String MALFORMED_LINE = "_lstm_spark_malformed_line";
+    private static final String RAW_TIMESTAMP = "_lstm_spark_raw_timestamp";
+
+    private final Dataset<Row> steps;
+    private final StepReader.Layout layout;
+    private final DataType seriesIdType;
+    private final DataType timestampType;
+
+    private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType) {
+        this.steps = steps;
+        this.layout = layout;
+        this.seriesIdType = seriesIdType;
+        this.timestampType = timestampType;
+    }
+
+    static InputSteps read(SparkSession spark, JobConfig.Input in) {
+        Dataset<Row> raw = load(spark, in);
+        InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
+                in.features());
+        List<Column> columns = new ArrayList<>();
+        columns.add(col(in.seriesId()));
+        boolean textTimestamp = checked.timestampType() instanceof StringType;
+        DataType timestampType = checked.timestampType();
+        if (textTimestamp) {
+            Column text = col(in.timestamp());
+            columns.add((in.timestampFormat().isPresent() ? try_to_timestamp(text, lit(in.timestampFormat().get()))
+                    : text.try_cast(DataTypes.TimestampType)).as(in.timestamp()));
+            timestampType = DataTypes.TimestampType;
+        } else {
+            columns.add(col(in.timestamp()));
+        }
+        for (String feature : in.features()) {
+            columns.add(col(feature).cast(DataTypes.DoubleType));
+        }
+        int next = 2 + in.features().size();
+        int rawTimestamp = -1;
+        if (textTimestamp) {
+            columns.add(col(in.timestamp()).as(RAW_TIMESTAMP));
+            rawTimestamp = next++;
+        }
+        int malformed = -1;
+        if (Arrays.asList(raw.schema().fieldNames()).contains(MALFORMED_LINE)) {
+            columns.add(col(MALFORMED_LINE));
+            malformed = next;
+        }
+        StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
+                in.seriesId(), in.timestamp());
+        return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
+                timestampType);
+    }
+
+    /**
+     * Parquet as it is; CSV with a header and inferred types, read a second time with that schema
+     * (features as doubles) plus a column that keeps each line Spark cannot parse, so no line
+     * disappears silently.
+     */
+    private static Dataset<Row> load(SparkSession spark, JobConfig.Input in) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (in.format().equals("csv")) {
+            options.put("header", "true");
+            options.put("inferSchema", "true");
+        }
+        options.putAll(in.options());
+        try {
+            Dataset<Row> data = spark.read().format(in.format()).options(options).load(in.path());
+            if (!in.format().equals("csv")) {
+                return data;
+            }
+            // Features are numeric by definition: one bad value must not turn a whole column into text.
+            StructType withMalformed = new StructType();
+            for (StructField field : data.schema().fields()) {
+                withMalformed = withMalformed.add(field.name(),
+                        in.features().contains(field.name()) ? DataTypes.DoubleType : field.dataType(), true);
+            }
+            withMalformed = withMalformed.add(MALFORMED_LINE, DataTypes.StringType, true);
+            options.remove("inferSchema");
+            options.put("mode", "PERMISSIVE");
+            options.put("columnNameOfCorruptRecord", MALFORMED_LINE);
+            return spark.read().format("csv").options(options).schema(withMalformed).load(in.path());
+        } catch (Exception e) {
+            // Scala hides that load() throws the checked AnalysisException (e.g. a missing path).
+            if (e instanceof org.apache.spark.sql.AnalysisException) {
+                throw new InputDataException("cannot read input.path " + in.path() + " as " + in.format() + ": "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
+            throw e;
+        }
+    }
+
+    Dataset<Row> steps() {
+        return steps;
+    }
+
+    StepReader.Layout layout() {
+        return layout;
+    }
+
+    DataType seriesIdType() {
+        return seriesIdType;
+    }
+
+    /** The timestamp's type as the output keeps it (text timestamps are parsed into timestamps). */
+    DataType timestampType() {
+        return timestampType;
+    }
+}

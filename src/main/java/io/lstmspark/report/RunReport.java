@@ -1,0 +1,167 @@
+package io.lstmspark.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The run report written beside the output as {@value #FILE_NAME}: configuration, model identity,
+ * counts that reconcile, per-executor model facts and wall time per stage.
+ */
+public record RunReport(
+        String status,
+        String startedAt,
+        String finishedAt,
+        Map<String, Object> config,
+        ModelInfo model,
+        Counts counts,
+        ModelLoads modelLoads,
+        Map<String, ExecutorInfo> executors,
+        Map<String, Long> stageMillis,
+        @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps) {
+
+    /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
+    public static final String FILE_NAME = "_run_report.json";
+
+    public record ModelInfo(String path, String format, String fingerprint, String signature, String inputTensor,
+                            long[] inputWindowShape, List<OutputInfo> outputs) {
+    }
+
+    public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {
+    }
+
+    /**
+     * LSTM state taps (absent when none were requested): the layers computed, where their configuration
+     * and weights were read, and the self-check of the taps against the model's own output.
+     *
+     * @param selfCheck       passed, failed or not_checked
+     * @param maxDifference   largest relative difference from the model's output; null when not checked
+     */
+    public record StateTapInfo(String configSource, List<TapLayerInfo> layers, String selfCheck,
+                               String selfCheckDetail, Double maxDifference) {
+    }
+
+    public record TapLayerInfo(String name, int position, int features, int units, String activation,
+                               String recurrentActivation, boolean useBias, Map<String, String> sources) {
+    }
+
+    /**
+     * Counts that reconcile: {@code input_rows} = rows placed + sum(rows_rejected);
+     * {@code windows_cut} = {@code windows_written} + sum(windows_quarantined);
+     * {@code quarantine_records} = sum(rows_rejected) + sum(rows_with_bad_values) + sum(windows_quarantined).
+     *
+     * In stream mode a window is a chunk.
+     *
+     * @param skipped           series (or segments between gaps) that gave no window, by reason
+     * @param peakCarriedStates stream mode: most series whose LSTM state one task held at once
+     */
+    public record Counts(long inputRows, Map<String, Long> rowsRejected, Map<String, Long> rowsWithBadValues,
+                         long series, long gaps, Map<String, Long> skipped, long windowsCut, long windowsWritten,
+                         Map<String, Long> windowsQuarantined, long quarantineRecords, long batches,
+                         long peakCarriedStates) {
+
+        /** Totals of the tasks' stats. */
+        public static Counts of(List<TaskStats> tasks) {
+            Map<String, Long> rowsRejected = new TreeMap<>();
+            Map<String, Long> badValues = new TreeMap<>();
+            Map<String, Long> skipped = new TreeMap<>();
+            Map<String, Long> quarantined = new TreeMap<>();
+            long inputRows = 0;
+            long series = 0;
+            long gaps = 0;
+            long cut = 0;
+            long written = 0;
+            long records = 0;
+            long batches = 0;
+            long peakCarried = 0;
+            for (TaskStats task : tasks) {
+                peakCarried = Math.max(peakCarried, task.peakCarriedStates());
+                inputRows += task.inputRows();
+                series += task.series();
+                gaps += task.gaps();
+                cut += task.windowsCut();
+                written += task.windowsWritten();
+                records += task.quarantineRecords();
+                batches += task.batches();
+                task.rowsRejected().forEach((k, v) -> rowsRejected.merge(k, v, Long::sum));
+                task.rowsWithBadValues().forEach((k, v) -> badValues.merge(k, v, Long::sum));
+                task.skipped().forEach((k, v) -> skipped.merge(k, v, Long::sum));
+                task.windowsQuarantined().forEach((k, v) -> quarantined.merge(k, v, Long::sum));
+            }
+            return new Counts(inputRows, rowsRejected, badValues, series, gaps, skipped, cut, written, quarantined,
+                    records, batches, peakCarried);
+        }
+    }
+
+    /**
+     * Loads of the model by this run: at most one per JVM. In local mode the driver's check loads the
+     * session its tasks then share, so tasks load nothing.
+     *
+     * @param executors loads in executor tasks (1 per executor JVM that had none yet)
+     * @param driver    1 if the driver loaded the model to check it before any task ran, 0 if its JVM had it
+     */
+    public record ModelLoads(long executors, long driver) {
+    }
+
+    /**
+     * What one executor did: model loads (1 per executor JVM per model), tasks, batches, windows written,
+     * TensorFlow's thread settings and time in session runs.
+     *
+     * @param host the executor's host
+     * @param pid  the executor JVM's process id: with the host, which JVM loaded the model
+     */
+    public record ExecutorInfo(String host, long pid, long modelLoads, long tasks, long batches, long windows,
+                               String threads, long modelMillis) {
+    }
+
+    public static ObjectMapper mapper() {
+        return new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    }
+
+    /** Per-executor totals of the tasks' stats. */
+    public static Map<String, ExecutorInfo> byExecutor(List<TaskStats> tasks) {
+        Map<String, ExecutorInfo> executors = new TreeMap<>();
+        for (TaskStats task : tasks) {
+            executors.merge(task.executorId(),
+                    new ExecutorInfo(task.host(), task.pid(), task.modelLoads(), 1, task.batches(),
+                            task.windowsWritten(), task.threads(), task.modelNanos() / 1_000_000),
+                    (a, b) -> new ExecutorInfo(a.host(), a.pid(), a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
+                            a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
+                            a.modelMillis() + b.modelMillis()));
+        }
+        return executors;
+    }
+
+    /** Writes the report as {@code <directory>/_run_report.json} on any Hadoop file system. */
+    public Path writeTo(String directory, Configuration hadoopConf) {
+        Path path = new Path(directory, FILE_NAME);
+        try {
+            FileSystem fs = path.getFileSystem(hadoopConf);
+            try (OutputStream out = fs.create(path, true)) {
+                mapper().writeValue(out, this);
+            }
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run report to " + path, e);
+        }
+    }
+
+    @JsonProperty("tool")
+    public String tool() {
+        return "lstm-spark";
+    }
+}

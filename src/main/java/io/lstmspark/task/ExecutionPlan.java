@@ -1,0 +1,39 @@
+package io.lstmspark.task;
+
+import io.lstmspark.config.JobConfig;
+import io.lstmspark.model.ElementType;
+import io.lstmspark.model.ModelCall;
+import io.lstmspark.model.ModelKey;
+import io.lstmspark.series.StepReader;
+import io.lstmspark.series.WindowSpec;
+import java.io.Serializable;
+
+/**
+ * Everything a task needs, decided on the driver and shipped with the task: no TensorFlow object,
+ * only what identifies the model and how to call it.
+ *
+ * @param maxGap                      gaps wider than this split series (on {@code TimeAxis}), or NO_MAX_GAP
+ * @param emit                        what the tasks write: evaluated windows, or quarantine records
+ * @param failFirstAttemptOfPartition test hook: this partition's first attempt fails mid-way (-1: none)
+ */
+public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
+                     ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
+                     int failFirstAttemptOfPartition) implements Serializable {
+
+    /** The two passes over the sorted steps. */
+    public enum Emit {
+        /** Evaluate windows and write their outputs (counting everything else). */
+        OUTPUTS,
+        /** Write what the first pass left out, without evaluating anything. */
+        QUARANTINE
+    }
+
+    public ExecutionPlan forQuarantine() {
+        return new ExecutionPlan(windows, layout, maxGap, onBad, Emit.QUARANTINE, inputType, batchSize, modelKey, call,
+                -1);
+    }
+
+    int featureCount() {
+        return layout.featureNames().size();
+    }
+}

@@ -1,0 +1,44 @@
+package io.lstmspark.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lstmspark.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark runs end to end on tiny sizes and prints (and records) its table. Its figures are not tested. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyBenchmarkPrintsEveryMeasureAndRecordsTheTable() throws Exception {
+        Path record = dir.resolve("BENCHMARKS.md");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exitCode;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exitCode = Main.commandLine().execute("bench", "--windows", "2000", "--skip-scale", "--soak-batches", "20", "--heap", "1g",
+                    "--work-dir", dir.resolve("work").toString(), "--record", record.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, exitCode);
+        String table = printed.toString(StandardCharsets.UTF_8);
+        for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
+                "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states"}) {
+            assertTrue(table.contains(measure), measure + " in:\n" + table);
+        }
+        String recorded = Files.readString(record);
+        assertTrue(recorded.contains("./submit/bench.sh --windows 2000 --skip-scale") && recorded.contains("(b) job"),
+                recorded);
+    }
+}
