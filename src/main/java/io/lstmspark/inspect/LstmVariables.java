@@ -1,17 +1,17 @@
 package io.lstmspark.inspect;
 
+import io.lstmspark.model.keras.RecurrentWeightShapes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Finds LSTM layers from weight names and shapes alone: a scope holding {@code kernel} [F, 4H],
- * {@code recurrent_kernel} [H, 4H] and optionally {@code bias} [4H] is a Keras-layout LSTM layer (gates i, f,
- * c, o); a scope named like an LSTM cell holding {@code kernel} [F + H, 4H] and {@code bias} [4H] and
- * no recurrent kernel is a TF1 {@code LSTMCell} (gates i, j, f, o, input and state concatenated).
+ * Finds LSTM layers from weight names and shapes alone, by {@link RecurrentWeightShapes}: a scope holding
+ * {@code kernel}, {@code recurrent_kernel} and optionally {@code bias} of an LSTM's shapes is a Keras-layout
+ * LSTM layer (gates i, f, c, o); a scope named like an LSTM cell with an LSTMCell's {@code kernel} and
+ * {@code bias} and no recurrent kernel is a TF1 {@code LSTMCell} (gates i, j, f, o).
  * What the weights do not record (activations, return_sequences) is not guessed.
  */
 final class LstmVariables {
@@ -60,13 +60,9 @@ final class LstmVariables {
             long[] kernel = leaves.get(KERNEL);
             long[] recurrent = leaves.get(RECURRENT_KERNEL);
             long[] bias = leaves.get(BIAS);
-            if (kernel == null || kernel.length != 2 || kernel[1] <= 0 || kernel[1] % 4 != 0) {
+            if (kernel == null) {
                 return;
             }
-            long units = kernel[1] / 4;
-            // A bias may also be kept as a [1, 4H] row, as hand-written graphs do.
-            boolean biasFits = bias == null || Arrays.equals(bias, new long[] {4 * units})
-                    || Arrays.equals(bias, new long[] {1, 4 * units});
             Map<String, long[]> named = new LinkedHashMap<>();
             for (String leaf : List.of(KERNEL, RECURRENT_KERNEL, BIAS)) {
                 if (leaves.containsKey(leaf)) {
@@ -74,11 +70,13 @@ final class LstmVariables {
                 }
             }
             if (recurrent != null) {
-                if (Arrays.equals(recurrent, new long[] {units, 4 * units}) && biasFits) {
-                    layers.add(new Layer(scope, units, kernel[0], KERAS, named));
+                if (RecurrentWeightShapes.kerasKind(kernel, recurrent).orElse(null) == RecurrentWeightShapes.Kind.LSTM
+                        && RecurrentWeightShapes.lstmBiasFits(bias, recurrent[0])) {
+                    layers.add(new Layer(scope, recurrent[0], kernel[0], KERAS, named));
                 }
-            } else if (bias != null && biasFits && kernel[0] > units && looksLikeLstmCell(scope)) {
-                layers.add(new Layer(scope, units, kernel[0] - units, TF1_CELL, named));
+            } else if (looksLikeLstmCell(scope)) {
+                RecurrentWeightShapes.tf1LstmCellUnits(kernel, bias).ifPresent(units ->
+                        layers.add(new Layer(scope, units, kernel[0] - units, TF1_CELL, named)));
             }
         });
         return layers;

@@ -20,6 +20,10 @@ public record LayerVariable(String name, String handleOp, String checkpointKey, 
         return shape.size();
     }
 
+    long[] dims() {
+        return shape.stream().mapToLong(Long::longValue).toArray();
+    }
+
     @Override
     public String toString() {
         return name + " " + shape;
