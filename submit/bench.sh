@@ -4,8 +4,13 @@
 #   submit/bench.sh                          # 100,000 windows, T=48, F=8, H=64, all cores
 #   submit/bench.sh --windows 20000 --skip-scale
 #   submit/bench.sh --record BENCHMARKS.md   # also append the table, dated, to BENCHMARKS.md
+#   submit/bench.sh --model DIR              # another Keras LSTM SavedModel taking [?, 48, 8]
 #
 # Jobs run in fresh JVMs with this script's JVM options (JAVA_OPTS adds to them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec ./submit/run-local.sh --command bench "$@"
+model=(--model src/test/resources/models/forecaster_keras3/saved_model)
+for argument in "$@"; do
+  [[ $argument == --model || $argument == --model=* ]] && model=()
+done
+exec ./submit/run-local.sh --command bench "${model[@]}" "$@"

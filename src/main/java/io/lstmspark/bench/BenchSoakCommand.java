@@ -34,7 +34,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Soak.Result soak;
         try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
                 new SessionThreads(1, -1))) {
-            ModelCall call = BenchCommand.call(loaded, model, BenchCommand.forecastAndHiddenState(forecastOutput),
+            ModelCall call = SessionRates.call(loaded, model, SessionRates.forecastAndHiddenState(forecastOutput),
                     true);
             soak = Soak.run(loaded, call, batches, BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
         }

@@ -1,6 +1,5 @@
 package io.lstmspark.sample;
 
-import io.lstmspark.inspect.LstmWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.cli.Main;
+import io.lstmspark.testing.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ class BenchCommandTest {
         int exitCode;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            exitCode = Main.commandLine().execute("bench", "--windows", "2000", "--skip-scale", "--soak-batches", "20", "--heap", "1g",
+            exitCode = Main.commandLine().execute("bench", "--model", TestModels.BENCH_MODEL.toString(), "--windows", "2000",
+                    "--skip-scale", "--soak-batches", "20", "--heap", "1g",
                     "--work-dir", dir.resolve("work").toString(), "--record", record.toString());
         } finally {
             System.setOut(stdout);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lstmspark.inspect.LstmWeights;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.report.RunReport;
+import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;

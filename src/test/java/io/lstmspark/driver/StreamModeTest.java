@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.LstmSparkException;
-import io.lstmspark.inspect.LstmWeights;
 import io.lstmspark.report.RunReport;
+import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;

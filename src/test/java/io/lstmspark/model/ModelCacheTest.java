@@ -3,7 +3,7 @@ package io.lstmspark.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.lstmspark.inspect.LstmWeights;
+import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import java.nio.file.Path;
 import java.util.ArrayList;

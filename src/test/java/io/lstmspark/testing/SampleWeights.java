@@ -1,6 +1,6 @@
 package io.lstmspark.testing;
 
-import io.lstmspark.inspect.LstmWeights;
+import io.lstmspark.sample.LstmWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

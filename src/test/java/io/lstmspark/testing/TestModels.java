@@ -1,6 +1,6 @@
 package io.lstmspark.testing;
 
-import io.lstmspark.inspect.LstmWeights;
+import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +19,9 @@ import org.tensorflow.types.TInt32;
 
 /** Small sample-style models built for a test in its own directory, with their .npy weights. */
 public final class TestModels {
+
+    /** The benchmark's model (submit/bench.sh passes it too): LSTM(64) and Dense(1) over [?, 48, 8], Keras 3. */
+    public static final Path BENCH_MODEL = Path.of("src/test/resources/models/forecaster_keras3/saved_model");
 
     private TestModels() {
     }

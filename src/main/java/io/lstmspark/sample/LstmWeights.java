@@ -1,4 +1,4 @@
-package io.lstmspark.inspect;
+package io.lstmspark.sample;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
