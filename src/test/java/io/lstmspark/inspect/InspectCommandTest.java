@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lstmspark.cli.Main;
 import io.lstmspark.model.LoadedModel;
+import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import io.lstmspark.testing.TestModels;
 import java.io.IOException;
