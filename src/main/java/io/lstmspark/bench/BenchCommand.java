@@ -117,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "input.partitions=" + slots * 10);
         JsonNode stream = jobs.job(slots, input, model, Map.of("h", "lstm:0.sequence"), "g",
                 "mode=stream", "stream.layout=chunk");
-        // A 2-second job is mostly Spark's fixed costs; on 10x the steps, both modes again.
+        // A short job is mostly Spark's fixed costs; on 10x the steps, both modes again.
         JsonNode scaledExtract = skipScale ? null : jobs.job(slots, scaledInput, model, withSequence, "c10");
         JsonNode scaledStream = skipScale ? null : jobs.job(slots, scaledInput, model,
                 Map.of("h", "lstm:0.sequence"), "g10", "mode=stream", "stream.layout=chunk");

@@ -16,8 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * Hadoop's {@code file://} file system, with permissions set through {@code java.nio}. Without
  * Hadoop's native library (which Spark does not ship), {@link RawLocalFileSystem} runs
  * {@code chmod} in a new process for every directory and file it creates: a job writing to local
- * disk forks its multi-gigabyte JVM a few times per task, which cost ~5% of the benchmark job's time
- * on two cores. Everything else is Hadoop's own.
+ * disk forks its multi-gigabyte JVM a few times per task (BENCHMARKS.md has what that cost). Everything
+ * else is Hadoop's own.
  */
 public final class PosixLocalFileSystem extends LocalFileSystem {
 
