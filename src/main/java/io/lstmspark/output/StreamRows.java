@@ -29,6 +29,11 @@ public final class StreamRows {
     private StreamRows() {
     }
 
+    /** The columns that identify a row of {@code layout}, before the output columns. */
+    public static List<String> keyColumns(Layout layout) {
+        return Arrays.asList(schema(layout, DataTypes.StringType, DataTypes.StringType, List.of()).fieldNames());
+    }
+
     public static StructType schema(Layout layout, DataType seriesIdType, DataType timestampType,
                                     List<ModelCall.FetchedOutput> outputs) {
         StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);

@@ -120,4 +120,84 @@ class JobConfigLoaderTest {
                 () -> JobConfigLoader.load(Optional.of(new File("no/such.conf")), REQUIRED));
         assertTrue(e.getMessage().contains("no/such.conf"), e.getMessage());
     }
+
+    @Test
+    void integerKeysGivenAFractionAreRefusedNamingKeyAndValue() throws IOException {
+        for (String key : List.of("window.stride", "window.length", "batch.size", "input.partitions",
+                "model.intra-op-threads", "model.inter-op-threads")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(key + "=2.7"), key);
+            assertEquals("configuration key " + key + " is 2.7; it must be a whole number", e.getMessage());
+        }
+        File file = dir.resolve("job.conf").toFile();
+        Files.writeString(file.toPath(), "window.stride = 2.7\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobConfigLoader.load(Optional.of(file), REQUIRED));
+        assertEquals("configuration key window.stride is 2.7; it must be a whole number", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("batch.max-bytes=1000.5"));
+        assertEquals("configuration key batch.max-bytes is 1000.5; it must be a whole number", e.getMessage());
+        assertEquals(3, load("window.stride=3.0").window().stride(), "a whole number written with .0 is whole");
+        assertEquals(1536L * 1024, load("batch.max-bytes=1.5m").batchMaxBytes(), "a size with a unit may be fractional");
+    }
+
+    @Test
+    void aFeatureListedTwiceIsRefusedEvenInAnotherCase() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("input.features=[a, b, a]"));
+        assertEquals("configuration key input.features lists column 'a' twice: each feature is one column of the "
+                + "window, in the model's order", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("input.features=a,B,b"));
+        assertTrue(e.getMessage().contains("lists column 'b' twice (as 'B' and 'b')"), e.getMessage());
+    }
+
+    @Test
+    void constantColumnsMayNotTakeTheNameOfAKeyOrOutputColumn() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("output.constant-columns.series_id=oops"));
+        assertEquals("output.constant-columns.series_id names column 'series_id', which clashes with key column "
+                + "'series_id' (mode = extract): every column of the output needs a name of its own; rename one of "
+                + "them", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("output.constant-columns.Y=1.5"));
+        assertEquals("output.constant-columns.Y names column 'Y', which clashes with output column 'y' (outputs.y), "
+                + "as Spark matches column names ignoring case: every column of the output needs a name of its own; "
+                + "rename one of them", e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> load("output.constant-columns={run_date = 1, RUN_DATE = 2}"));
+        assertTrue(e.getMessage().contains("clashes with constant column"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("outputs.window_end=y"));
+        assertTrue(e.getMessage().startsWith("outputs.window_end names column 'window_end', which clashes with key "
+                + "column 'window_end' (mode = extract)"), e.getMessage());
+    }
+
+    @Test
+    void constantColumnsMayNotTakeTheNameOfAStreamKeyColumn() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("mode=stream", "output.constant-columns.chunk_index=7"));
+        assertTrue(e.getMessage().contains("key column 'chunk_index' (mode = stream, stream.layout = chunk)"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> load("mode=stream", "stream.layout=step", "output.constant-columns.Timestamp=7"));
+        assertTrue(e.getMessage().contains("key column 'timestamp' (mode = stream, stream.layout = step)"),
+                e.getMessage());
+        assertEquals(Map.of("window_end", "x"),
+                load("mode=stream", "output.constant-columns.window_end=x").output().constantColumns(),
+                "stream rows have no window_end column");
+    }
+
+    @Test
+    void constantColumnsMayNotReplaceAQuarantineColumnWhenRecordsCanBeWritten() {
+        assertEquals(Map.of("reason", "x"), load("output.constant-columns.reason=x").output().constantColumns());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("input.on-bad=quarantine", "output.constant-columns.reason=x"));
+        assertEquals("output.constant-columns.reason names column 'reason', which would replace column 'reason' of "
+                + "the quarantine records (_quarantine): rename the constant column", e.getMessage());
+        assertThrows(ConfigException.class, () -> load("output.on-nan=quarantine", "output.constant-columns.Kind=x"));
+    }
+
+    @Test
+    void onNanDefaultsToFailAndTakesItsThreeChoices() {
+        assertEquals(JobConfig.OnNan.FAIL, load().output().onNan());
+        assertEquals(JobConfig.OnNan.QUARANTINE, load("output.on-nan=quarantine").output().onNan());
+        assertEquals(JobConfig.OnNan.KEEP, load("output.on-nan=keep").output().onNan());
+        ConfigException e = assertThrows(ConfigException.class, () -> load("output.on-nan=drop"));
+        assertTrue(e.getMessage().contains("use one of fail, quarantine, keep"), e.getMessage());
+    }
 }
