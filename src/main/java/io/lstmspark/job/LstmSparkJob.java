@@ -113,7 +113,9 @@ public final class LstmSparkJob {
 
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
-                checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run()));
+                boolean outputsSetAside = config.output().onNan() == JobConfig.OnNan.QUARANTINE
+                        && !counts.nanOutputs().isEmpty();
+                checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run(outputsSetAside)));
             } else {
                 target.clearQuarantine();
             }
@@ -195,7 +197,7 @@ public final class LstmSparkJob {
     }
 
     /** A mode's two passes over the input; the quarantine pass runs only when the first set records aside. */
-    private record Passes(Pass outputs, Pass quarantine) {
+    private record Passes(Pass outputs, QuarantinePass quarantine) {
     }
 
     /** One Spark job that writes and returns its tasks' stats. */
@@ -203,18 +205,24 @@ public final class LstmSparkJob {
         List<TaskStats> run();
     }
 
+    /** The quarantine pass: it evaluates windows again only when the first pass set some aside for their outputs. */
+    private interface QuarantinePass {
+        List<TaskStats> run(boolean outputsSetAside);
+    }
+
     private Passes windowPasses(InputSteps input, long maxGap, CheckedModel model, OutputTarget target) {
         Dataset<Row> sorted = sortedSteps(input);
         ExecutionPlan plan = new ExecutionPlan(
                 new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
-                model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
-        ExecutionPlan quarantinePlan = plan.forQuarantine();
+                model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
+                config.output().onNan());
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
                         target::writeWindows),
-                () -> runPass(sorted, (progress, stats) -> new WindowInference(quarantinePlan, progress, stats),
+                outputsSetAside -> runPass(sorted,
+                        (progress, stats) -> new WindowInference(plan.forQuarantine(outputsSetAside), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
@@ -222,15 +230,16 @@ public final class LstmSparkJob {
         checkStreamable(model.call(), model.windowLength());
         Dataset<Row> sorted = chunkMajorSteps(input, model.windowLength());
         StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
-                model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout());
+                model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
+                config.output().onNan(), false);
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
                                 model.call().outputs()), target::writeWindows),
-                () -> {
-                    // checkStreamable refuses quarantine mode, and bad input fails the first pass.
-                    throw new IllegalStateException("stream mode sets nothing aside");
-                });
+                // checkStreamable refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
+                outputsSetAside -> runPass(sorted,
+                        (progress, stats) -> new StreamInference(plan.forQuarantine(), progress, stats),
+                        QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
     /** Makes a task's function from the pass's accumulators. */

@@ -5,6 +5,7 @@ import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
+import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.TaskStats;
 import io.lstmspark.output.WindowRows;
@@ -42,7 +43,9 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private final Iterator<Row> steps;
     private final ExecutionPlan plan;
+    /** Windows are evaluated: always in the first pass, in the quarantine pass when outputs set windows aside. */
     private final boolean evaluate;
+    private final boolean emitOutputs;
     private final LongAccumulator windowProgress;
     private final CollectionAccumulator<TaskStats> taskStats;
     private final TaskContext task;
@@ -63,7 +66,8 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                       CollectionAccumulator<TaskStats> taskStats) {
         this.steps = steps;
         this.plan = plan;
-        this.evaluate = plan.emit() == ExecutionPlan.Emit.OUTPUTS;
+        this.evaluate = plan.emit() != ExecutionPlan.Emit.QUARANTINE;
+        this.emitOutputs = plan.emit() == ExecutionPlan.Emit.OUTPUTS;
         this.windowProgress = windowProgress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
@@ -127,7 +131,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                     + ". Fix the input, or set input.on-bad = quarantine to set such rows aside.");
         }
         TaskCounters.count(counts, problem.label());
-        if (!evaluate) {
+        if (!emitOutputs) {
             pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail));
         }
     }
@@ -139,7 +143,6 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             return;
         }
         batch.add(window);
-        counters.windowsWritten++;
         if (batch.isFull()) {
             flush();
         }
@@ -149,7 +152,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     public void windowRejected(Window window, RowProblem problem, Object at) {
         counters.windowsCut++;
         TaskCounters.count(counters.windowsQuarantined, problem.windowLabel());
-        if (!evaluate) {
+        if (!emitOutputs) {
             pending.add(QuarantineRecords.window(window, problem, at));
         }
     }
@@ -176,7 +179,18 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             outputs = runner.run(loaded, input, List.of(), batch.size());
         }
         counters.modelNanos += System.nanoTime() - started;
-        WindowRows.emit(batch, outputs, pending::add);
+        for (int w = 0; w < batch.size(); w++) {
+            List<OutputFault> faults = OutputFault.find(outputs, w, -1);
+            if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters,
+                    "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
+                counters.windowsWritten++;
+                if (emitOutputs) {
+                    WindowRows.emit(batch, outputs, w, pending::add);
+                }
+            } else if (!emitOutputs) {
+                pending.add(QuarantineRecords.outputWindow(batch.seriesId(w), batch.start(w), batch.end(w), faults));
+            }
+        }
         batch.clear();
         counters.batches++;
         if (task.partitionId() == plan.failFirstAttemptOfPartition() && task.attemptNumber() == 0) {
@@ -198,7 +212,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private void finish() {
         finished = true;
         close();
-        windowProgress.add(evaluate ? counters.windowsWritten : counters.windowsCut);
+        windowProgress.add(emitOutputs ? counters.windowsWritten : counters.windowsCut);
         taskStats.add(counters.toStats(task.partitionId(), cutter.seriesCount(),
                 cutter.gaps(), plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
         logProgress(true);
@@ -206,7 +220,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private void logProgress(boolean done) {
         long now = System.nanoTime();
-        if (!evaluate || (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS)) {
+        if (!emitOutputs || (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS)) {
             return;
         }
         lastProgressNanos = now;

@@ -7,6 +7,8 @@ import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCache;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelCall;
+import io.lstmspark.output.OutputFault;
+import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.StreamRows;
 import io.lstmspark.output.TaskStats;
 import io.lstmspark.series.Chunk;
@@ -158,7 +160,6 @@ final class StreamPipeline implements Iterator<Row> {
         batchTimestamps.add(chunk.stepTimestamps());
         batchChunks.add(chunk.index());
         counters.windowsCut++;
-        counters.windowsWritten++;
         if (batch.isFull()) {
             flush();
         }
@@ -188,8 +189,20 @@ final class StreamPipeline implements Iterator<Row> {
         for (int slot = 0; slot < batch.size(); slot++) {
             Object[] timestamps = batchTimestamps.get(slot);
             long chunkIndex = batchChunks.get(slot);
-            StreamRows.emit(plan.rows(), batch.seriesId(slot), chunkIndex, chunkIndex * plan.chunkLength(), timestamps,
-                    outputs, slot, pending::add);
+            Object seriesId = batch.seriesId(slot);
+            Object last = timestamps[timestamps.length - 1];
+            // A chunk set aside still carries its state: the series' later steps stay where they are.
+            List<OutputFault> faults = OutputFault.find(outputs, slot, timestamps.length);
+            if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters, "series " + seriesId
+                    + ", chunk " + chunkIndex + " (steps at " + timestamps[0] + " to " + last + ")")) {
+                counters.windowsWritten++;
+                if (!plan.quarantine()) {
+                    StreamRows.emit(plan.rows(), seriesId, chunkIndex, chunkIndex * plan.chunkLength(), timestamps,
+                            outputs, slot, pending::add);
+                }
+            } else if (plan.quarantine()) {
+                pending.add(QuarantineRecords.outputWindow(seriesId, timestamps[0], last, faults));
+            }
             carry(batch.seriesId(slot), chunkIndex, timestamps, outputs, slot);
         }
         counters.batches++;

@@ -10,9 +10,17 @@ import java.io.Serializable;
 /**
  * What a stream-mode task needs: rows arrive sorted by (chunk index, series, timestamp), the chunk
  * index in field {@code chunkField}.
+ *
+ * @param onNan      what to do with a chunk whose outputs are not finite
+ * @param quarantine the quarantine pass: write the chunks set aside instead of output rows
  */
 record StreamPlan(StepReader.Layout layout, int chunkField, int chunkLength, ElementType inputType, int batchSize,
-                  ModelKey modelKey, ModelCall call, StreamRows.Layout rows) implements Serializable {
+                  ModelKey modelKey, ModelCall call, StreamRows.Layout rows, JobConfig.OnNan onNan, boolean quarantine)
+        implements Serializable {
+
+    StreamPlan forQuarantine() {
+        return new StreamPlan(layout, chunkField, chunkLength, inputType, batchSize, modelKey, call, rows, onNan, true);
+    }
 
     int featureCount() {
         return layout.featureNames().size();

@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.Window;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -36,6 +37,12 @@ public final class QuarantineRecords {
     public static Row window(Window window, RowProblem problem, Object at) {
         return RowFactory.create(KIND_WINDOW, problem.windowLabel(), text(window.seriesId()), text(window.start()),
                 text(window.end()), "step at " + at + ": " + problem.label());
+    }
+
+    /** A window evaluated, whose outputs are not finite (output.on-nan = quarantine); in stream mode, a chunk. */
+    public static Row outputWindow(Object seriesId, Object start, Object end, List<OutputFault> faults) {
+        return RowFactory.create(KIND_WINDOW, OutputFault.reason(faults), text(seriesId), text(start), text(end),
+                OutputFault.describe(faults));
     }
 
     private static String text(Object value) {

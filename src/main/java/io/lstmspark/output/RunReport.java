@@ -65,11 +65,13 @@ public record RunReport(
      *
      * @param skipped           series (or segments between gaps) that gave no window, by reason
      * @param peakCarriedStates stream mode: most series whose LSTM state one task held at once
+     * @param nanOutputs        windows whose output column held NaN or infinite values, by column, whatever
+     *                          output.on-nan did with them
      */
     public record Counts(long inputRows, Map<String, Long> rowsRejected, Map<String, Long> rowsWithBadValues,
                          long series, long gaps, Map<String, Long> skipped, long windowsCut, long windowsWritten,
                          Map<String, Long> windowsQuarantined, long quarantineRecords, long batches,
-                         long peakCarriedStates) {
+                         long peakCarriedStates, Map<String, Long> nanOutputs) {
 
         /** Totals of the tasks' stats. */
         public static Counts of(List<TaskStats> tasks) {
@@ -77,6 +79,7 @@ public record RunReport(
             Map<String, Long> badValues = new TreeMap<>();
             Map<String, Long> skipped = new TreeMap<>();
             Map<String, Long> quarantined = new TreeMap<>();
+            Map<String, Long> nanOutputs = new TreeMap<>();
             long inputRows = 0;
             long series = 0;
             long gaps = 0;
@@ -98,9 +101,10 @@ public record RunReport(
                 task.rowsWithBadValues().forEach((k, v) -> badValues.merge(k, v, Long::sum));
                 task.skipped().forEach((k, v) -> skipped.merge(k, v, Long::sum));
                 task.windowsQuarantined().forEach((k, v) -> quarantined.merge(k, v, Long::sum));
+                task.nanOutputs().forEach((k, v) -> nanOutputs.merge(k, v, Long::sum));
             }
             return new Counts(inputRows, rowsRejected, badValues, series, gaps, skipped, cut, written, quarantined,
-                    records, batches, peakCarried);
+                    records, batches, peakCarried, nanOutputs);
         }
     }
 
