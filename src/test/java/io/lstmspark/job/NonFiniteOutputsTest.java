@@ -180,4 +180,48 @@ class NonFiniteOutputsTest {
         assertEquals("b", records.get(0).getAs("series_id"));
         assertEquals(TestData.minute(3).toString(), records.get(0).getAs("window_end"));
     }
+
+    /** Stream mode over chunks of 3: "s" has -5 in its second chunk and a short third chunk (padded with zeros). */
+    private static String[] stream(String in, String output, String layout, String... more) {
+        List<String> args = new ArrayList<>(List.of("input.path=" + in, "input.series-id=id", "input.timestamp=ts",
+                "input.features=x0", "model.path=" + model, "model.input=x", "mode=stream", "stream.layout=" + layout,
+                "model.state-inputs=[h0]", "model.state-outputs=[total]", "outputs={logs = logs, running = running}",
+                "output.path=" + dir.resolve(output)));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void streamModeFailsQuarantinesOrKeepsAChunkAndCarriesItsStateOn() {
+        String in = parquet(Map.of("s", new double[] {1, 2, 3, 4, -5, 6, 7}, "t", new double[] {1, 1, 1}));
+        String message = failure(stream(in, "stream-fail", "chunk"));
+        assertTrue(message.startsWith("model output not finite for series s, chunk 1 (steps at " + TestData.minute(3)
+                + " to " + TestData.minute(5) + "): outputs.logs is NaN at [1, 0]"), message);
+
+        RunReport report = Jobs.run(null, stream(in, "stream-quarantine", "chunk", "output.on-nan=quarantine"));
+        RunReport.Counts c = report.counts();
+        assertEquals(4, c.windowsCut(), "chunks: s has 3, t 1");
+        assertEquals(3, c.windowsWritten());
+        assertEquals(Map.of("output_nan", 1L), c.windowsQuarantined());
+        assertEquals(Map.of("logs", 1L), c.nanOutputs(), "log(0) of the zeros padding s's short chunk is not counted");
+        List<Row> chunks = read("stream-quarantine", "series_id", "chunk_index");
+        assertEquals(List.of("s/0", "s/2", "t/0"), chunks.stream()
+                .map(r -> r.getAs("series_id") + "/" + r.getAs("chunk_index")).toList());
+        assertEquals(1 + 2 + 3 + 4 - 5 + 6 + 7, Rows.floatMatrix(chunks.get(1), "running")[0][0], 1e-5,
+                "the state goes on through the chunk set aside");
+        List<Row> records = quarantined("stream-quarantine");
+        assertEquals(1, records.size());
+        Row record = records.get(0);
+        assertEquals(List.of("window", "output_nan", "s", TestData.minute(3).toString(), TestData.minute(5).toString(),
+                "outputs.logs is NaN at [1, 0]"), List.of(record.getAs("kind"), record.getAs("reason"),
+                record.getAs("series_id"), record.getAs("timestamp"), record.getAs("window_end"), record.getAs("detail")));
+
+        RunReport kept = Jobs.run(null, stream(in, "stream-keep", "step", "output.on-nan=keep"));
+        assertEquals(Map.of("logs", 1L), kept.counts().nanOutputs());
+        List<Row> steps = read("stream-keep", "series_id", "step");
+        assertEquals(10, steps.size(), "every step is written");
+        assertTrue(Float.isNaN(Rows.floats(steps.get(4), "logs")[0]), "log(-5) at s's step 4");
+        assertEquals(18, Rows.floats(steps.get(6), "running")[0], 1e-5);
+        assertFalse(Files.exists(dir.resolve("stream-keep").resolve("_quarantine")));
+    }
 }
