@@ -89,4 +89,21 @@ class RunCommandTest {
                 "WriteFile", "model.allow-ops");
         assertEquals(false, java.nio.file.Files.exists(dir.resolve("leak")), "the op never ran");
     }
+
+    @Test
+    void aFractionalStrideIsRefusedRatherThanRunAsTwo() {
+        assertOneLineError(run("run", "conf/sample.conf", "window.stride=2.7", "output.path=" + dir.resolve("out")),
+                "window.stride is 2.7; it must be a whole number");
+        assertEquals(false, Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void aConstantColumnNamedLikeTheSeriesIdOrAnOutputIsRefused() {
+        assertOneLineError(run("run", "conf/sample.conf", "output.constant-columns.series_id=oops",
+                "output.path=" + dir.resolve("out")), "output.constant-columns.series_id", "key column 'series_id'");
+        assertOneLineError(run("run", "conf/sample.conf", "output.constant-columns.forecast=1.5",
+                "output.path=" + dir.resolve("out")), "output.constant-columns.forecast",
+                "output column 'forecast' (outputs.forecast)");
+        assertEquals(false, Files.exists(dir.resolve("out")));
+    }
 }
