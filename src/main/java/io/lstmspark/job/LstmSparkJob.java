@@ -111,6 +111,11 @@ public final class LstmSparkJob {
                 LOG.warn("Input {} has no rows", config.input().path());
             }
 
+            if (!counts.nanOutputs().isEmpty()) {
+                LOG.warn("Windows with NaN or infinite outputs, by output column: {} (output.on-nan = {})",
+                        counts.nanOutputs(), config.output().onNan().name().toLowerCase(Locale.ROOT));
+            }
+
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
                 boolean outputsSetAside = config.output().onNan() == JobConfig.OnNan.QUARANTINE

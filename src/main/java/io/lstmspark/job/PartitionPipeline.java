@@ -179,8 +179,9 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             outputs = runner.run(loaded, input, List.of(), batch.size());
         }
         counters.modelNanos += System.nanoTime() - started;
+        OutputFault.Finder faultFinder = new OutputFault.Finder(outputs);
         for (int w = 0; w < batch.size(); w++) {
-            List<OutputFault> faults = OutputFault.find(outputs, w, -1);
+            List<OutputFault> faults = faultFinder.find(w, -1);
             if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters,
                     "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
                 counters.windowsWritten++;

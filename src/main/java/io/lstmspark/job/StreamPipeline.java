@@ -186,13 +186,14 @@ final class StreamPipeline implements Iterator<Row> {
             states.forEach(Tensor::close);
         }
         counters.modelNanos += System.nanoTime() - started;
+        OutputFault.Finder faultFinder = new OutputFault.Finder(outputs);
         for (int slot = 0; slot < batch.size(); slot++) {
             Object[] timestamps = batchTimestamps.get(slot);
             long chunkIndex = batchChunks.get(slot);
             Object seriesId = batch.seriesId(slot);
             Object last = timestamps[timestamps.length - 1];
             // A chunk set aside still carries its state: the series' later steps stay where they are.
-            List<OutputFault> faults = OutputFault.find(outputs, slot, timestamps.length);
+            List<OutputFault> faults = faultFinder.find(slot, timestamps.length);
             if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters, "series " + seriesId
                     + ", chunk " + chunkIndex + " (steps at " + timestamps[0] + " to " + last + ")")) {
                 counters.windowsWritten++;

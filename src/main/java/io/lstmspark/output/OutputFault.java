@@ -20,49 +20,68 @@ public record OutputFault(String column, boolean nan, long[] index) {
     public static final String REASON_NAN = "output_nan";
     public static final String REASON_INFINITE = "output_infinite";
 
-    /**
-     * The first NaN or infinite value of each output column in batch slot {@code slot}; empty when all are
-     * finite. One pass over the slot's values.
-     *
-     * @param steps stream mode: only the first {@code steps} steps are real (the rest pads a short chunk);
-     *              -1: the whole window
-     */
-    public static List<OutputFault> find(BatchOutputs outputs, int slot, int steps) {
-        List<OutputFault> faults = List.of();
-        List<ModelCall.FetchedOutput> fetched = outputs.outputs();
-        for (int o = 0; o < fetched.size(); o++) {
-            ModelCall.FetchedOutput output = fetched.get(o);
-            long[] shape = output.windowShape();
-            int size = output.windowSize();
-            int real = steps < 0 ? size : steps * (size / Math.toIntExact(shape[0]));
-            int from = slot * size;
-            int at = -1;
-            boolean nan = false;
-            if (output.type() == ElementType.FLOAT32) {
-                float[] values = outputs.floats(o);
-                for (int i = from; i < from + real && at < 0; i++) {
-                    if (!Float.isFinite(values[i])) {
-                        at = i;
-                        nan = Float.isNaN(values[i]);
-                    }
-                }
-            } else {
-                double[] values = outputs.doubles(o);
-                for (int i = from; i < from + real && at < 0; i++) {
-                    if (!Double.isFinite(values[i])) {
-                        at = i;
-                        nan = Double.isNaN(values[i]);
-                    }
-                }
-            }
-            if (at >= 0) {
-                if (faults.isEmpty()) {
-                    faults = new ArrayList<>(fetched.size());
-                }
-                faults.add(new OutputFault(output.column(), nan, position(at - from, shape)));
+    /** Looks for faults in one batch's outputs, window by window; shapes and sizes are read once per batch. */
+    public static final class Finder {
+        private final BatchOutputs outputs;
+        private final List<ModelCall.FetchedOutput> fetched;
+        private final long[][] shapes;
+        private final int[] sizes;
+
+        public Finder(BatchOutputs outputs) {
+            this.outputs = outputs;
+            this.fetched = outputs.outputs();
+            this.shapes = new long[fetched.size()][];
+            this.sizes = new int[fetched.size()];
+            for (int o = 0; o < fetched.size(); o++) {
+                shapes[o] = fetched.get(o).windowShape();
+                sizes[o] = fetched.get(o).windowSize();
             }
         }
-        return faults;
+
+        /**
+         * The first NaN or infinite value of each output column in batch slot {@code slot}; empty when all are
+         * finite. One pass over the slot's values.
+         *
+         * @param steps stream mode: only the first {@code steps} steps are real (the rest pads a short chunk);
+         *              -1: the whole window
+         */
+        public List<OutputFault> find(int slot, int steps) {
+            List<OutputFault> faults = List.of();
+            for (int o = 0; o < sizes.length; o++) {
+                int size = sizes[o];
+                int from = slot * size;
+                int to = from + (steps < 0 ? size : steps * (size / Math.toIntExact(shapes[o][0])));
+                int at = fetched.get(o).type() == ElementType.FLOAT32
+                        ? firstNonFinite(outputs.floats(o), from, to) : firstNonFinite(outputs.doubles(o), from, to);
+                if (at >= 0) {
+                    if (faults.isEmpty()) {
+                        faults = new ArrayList<>(sizes.length);
+                    }
+                    boolean nan = fetched.get(o).type() == ElementType.FLOAT32
+                            ? Float.isNaN(outputs.floats(o)[at]) : Double.isNaN(outputs.doubles(o)[at]);
+                    faults.add(new OutputFault(fetched.get(o).column(), nan, position(at - from, shapes[o])));
+                }
+            }
+            return faults;
+        }
+    }
+
+    private static int firstNonFinite(float[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int firstNonFinite(double[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Double.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The quarantine reason of a window with these faults. */
