@@ -136,7 +136,8 @@ class JobConfigLoaderTest {
         e = assertThrows(ConfigException.class, () -> load("batch.max-bytes=1000.5"));
         assertEquals("configuration key batch.max-bytes is 1000.5; it must be a whole number", e.getMessage());
         assertEquals(3, load("window.stride=3.0").window().stride(), "a whole number written with .0 is whole");
-        assertEquals(1536L * 1024, load("batch.max-bytes=1.5m").batchMaxBytes(), "a size with a unit may be fractional");
+        assertEquals(1536L * 1024, load("batch.max-bytes=1.5m").batchMaxBytes(),
+                "a size with a unit may be fractional");
     }
 
     @Test

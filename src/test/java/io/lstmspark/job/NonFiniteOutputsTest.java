@@ -214,7 +214,8 @@ class NonFiniteOutputsTest {
         Row record = records.get(0);
         assertEquals(List.of("window", "output_nan", "s", TestData.minute(3).toString(), TestData.minute(5).toString(),
                 "outputs.logs is NaN at [1, 0]"), List.of(record.getAs("kind"), record.getAs("reason"),
-                record.getAs("series_id"), record.getAs("timestamp"), record.getAs("window_end"), record.getAs("detail")));
+                record.getAs("series_id"), record.getAs("timestamp"), record.getAs("window_end"),
+                record.getAs("detail")));
 
         RunReport kept = Jobs.run(null, stream(in, "stream-keep", "step", "output.on-nan=keep"));
         assertEquals(Map.of("logs", 1L), kept.counts().nanOutputs());

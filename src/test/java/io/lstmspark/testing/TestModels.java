@@ -108,7 +108,8 @@ public final class TestModels {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, length, 1)));
-            Placeholder<TFloat32> h0 = tf.withName("h0").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+            Placeholder<TFloat32> h0 = tf.withName("h0").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 1)));
             Operand<TFloat32> logs = tf.withName("logs").math.log(x);
             Operand<TFloat32> mean = tf.withName("mean").math.mean(x, tf.constant(1));
             Operand<TFloat32> running = tf.withName("running").math.add(tf.expandDims(h0, tf.constant(1)),
