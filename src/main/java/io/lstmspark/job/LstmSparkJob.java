@@ -87,7 +87,7 @@ public final class LstmSparkJob {
         long maxGap = maxGap(input.timestampType());
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
-                config.output().constantColumns());
+                config.output().constantColumns(), config.input().path(), config.model().path());
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -114,8 +114,6 @@ public final class LstmSparkJob {
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
                 checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run()));
-            } else {
-                target.clearQuarantine();
             }
             lap("quarantine", t3);
 
