@@ -55,10 +55,6 @@ final class OutputPathGuard {
         List<Kept> kept = new ArrayList<>();
         kept.add(new Kept("the working directory", fs.getWorkingDirectory().toString(), false));
         kept.add(new Kept("the home directory", fs.getHomeDirectory().toString(), false));
-        if ("file".equals(fs.getUri().getScheme())) {
-            kept.add(new Kept("the working directory", System.getProperty("user.dir"), false));
-            kept.add(new Kept("the home directory", System.getProperty("user.home"), false));
-        }
         if (warehouse != null) {
             kept.add(new Kept("the Spark warehouse (spark.sql.warehouse.dir)", warehouse, false));
         }
