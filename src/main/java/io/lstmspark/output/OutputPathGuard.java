@@ -66,7 +66,8 @@ final class OutputPathGuard {
         Path path = new Path(given);
         try {
             Path qualified = path.getFileSystem(conf).makeQualified(path);
-            return "file".equals(qualified.toUri().getScheme()) ? new Path(realLocalPath(qualified.toUri())) : qualified;
+            boolean local = "file".equals(qualified.toUri().getScheme());
+            return local ? new Path(realLocalPath(qualified.toUri())) : qualified;
         } catch (IOException e) {
             throw new UncheckedIOException("no file system for " + given, e);
         }
@@ -128,7 +129,6 @@ final class OutputPathGuard {
 
     private static OutputException refused(Path output, String why) {
         return new OutputException("output.path " + output + " is refused: " + why
-                + ". A run replaces or deletes what is at output.path; choose a directory of its own, e.g. "
-                + "a new subdirectory");
+                + ". A run replaces what is at output.path: give it a directory of its own");
     }
 }

@@ -114,11 +114,6 @@ final class RunDirectory implements AutoCloseable {
                 journal.add(fs.exists(swap.staged()) ? swap : new Swap(null, swap.destination(), swap.mayReplace()));
             }
             writeJournal(journal);
-            for (Swap swap : journal) {
-                if (swap.staged() != null) {
-                    fs.create(new Path(swap.staged(), marker(dir)), false).close();
-                }
-            }
             for (int i = 0; i < journal.size(); i++) {
                 Swap swap = journal.get(i);
                 if (fs.exists(swap.destination())) {
@@ -129,6 +124,7 @@ final class RunDirectory implements AutoCloseable {
                     move(fs, swap.destination(), replaced(dir, i));
                 }
                 if (swap.staged() != null) {
+                    fs.create(new Path(swap.staged(), marker(dir)), false).close();
                     fs.mkdirs(swap.destination().getParent());
                     move(fs, swap.staged(), swap.destination());
                 }
@@ -286,7 +282,8 @@ final class RunDirectory implements AutoCloseable {
         }
         String host = null;
         long pid = -1;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(ownerFile), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(fs.open(ownerFile), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith("host=")) {
                     host = line.substring("host=".length());
