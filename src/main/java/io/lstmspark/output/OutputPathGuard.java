@@ -67,14 +67,14 @@ final class OutputPathGuard {
         try {
             Path qualified = path.getFileSystem(conf).makeQualified(path);
             boolean local = "file".equals(qualified.toUri().getScheme());
-            return local ? new Path(realLocalPath(qualified.toUri())) : qualified;
+            return local ? new Path("file", null, realLocalPath(qualified.toUri())) : qualified;
         } catch (IOException e) {
             throw new UncheckedIOException("no file system for " + given, e);
         }
     }
 
     /** The real path of the longest existing prefix, with the rest appended. */
-    private static URI realLocalPath(URI uri) throws IOException {
+    private static String realLocalPath(URI uri) throws IOException {
         java.nio.file.Path path = Paths.get(uri).normalize();
         Deque<java.nio.file.Path> missing = new ArrayDeque<>();
         java.nio.file.Path existing = path;
@@ -86,7 +86,7 @@ final class OutputPathGuard {
         while (!missing.isEmpty()) {
             real = real.resolve(missing.pop());
         }
-        return real.toUri();
+        return real.toString();
     }
 
     /** Whether {@code inner} is {@code outer} or lies below it. */
