@@ -35,6 +35,9 @@ import scala.Option;
  */
 public final class OutputTarget {
 
+    /** Test hook: the driver's JVM halts during publish once swap N (0: data, 1: quarantine partition) is done. */
+    public static final String HALT_DURING_PUBLISH_CONF = "spark.lstmspark.test.haltAfterPublishSwap";
+
     private static final Logger LOG = LoggerFactory.getLogger(OutputTarget.class);
 
     /** Spark's switch for the list layout of Spark 1.4, which is Parquet's two-level one. */
@@ -123,7 +126,7 @@ public final class OutputTarget {
      * partition; a quarantine partition this run did not write is removed).
      */
     public void publish() {
-        run.publish(swaps(run.output()));
+        run.publish(swaps(run.output()), Integer.parseInt(spark.conf().get(HALT_DURING_PUBLISH_CONF, "-1")));
         LOG.info("Published {}", dataLocation(target));
     }
 

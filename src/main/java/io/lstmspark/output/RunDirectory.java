@@ -51,6 +51,8 @@ final class RunDirectory implements AutoCloseable {
     /** Marks output kept for the user (error-if-exists found its target taken): never cleaned up. */
     private static final String KEPT = "kept";
     private static final String NOTHING_STAGED = "-";
+    /** The exit status of a JVM halted by the test hook, as if killed by SIGKILL. */
+    private static final int HALTED = 137;
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
     /** A run whose driver cannot be asked (another host) is dead after this long without a heartbeat. */
     static final Duration STALE = Duration.ofMinutes(10);
@@ -108,6 +110,11 @@ final class RunDirectory implements AutoCloseable {
      * moved; the run's directory is then removed unless it holds something the user must get back.
      */
     void publish(List<Swap> swaps) {
+        publish(swaps, -1);
+    }
+
+    /** {@link #publish(List)}; a test hook: the JVM halts once swap {@code haltAfterSwap} is done. */
+    void publish(List<Swap> swaps, int haltAfterSwap) {
         List<Swap> journal = new ArrayList<>();
         try {
             for (Swap swap : swaps) {
@@ -127,6 +134,9 @@ final class RunDirectory implements AutoCloseable {
                     fs.create(new Path(swap.staged(), marker(dir)), false).close();
                     fs.mkdirs(swap.destination().getParent());
                     move(fs, swap.staged(), swap.destination());
+                }
+                if (i == haltAfterSwap) {
+                    Runtime.getRuntime().halt(HALTED);
                 }
             }
             fs.create(new Path(dir, PUBLISHED), false).close();

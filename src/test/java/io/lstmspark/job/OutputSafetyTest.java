@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lstmspark.output.OutputTarget;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestModels;
@@ -228,24 +229,25 @@ class OutputSafetyTest {
     }
 
     @Test
-    void aPublishCutShortByADeadDriverIsRolledBackByTheNextRun() throws Exception {
+    void aDriverThatDiesHalfwayThroughPublishingIsRolledBackByTheNextRun() throws Exception {
         Path target = dir.resolve("cut");
-        Jobs.run(null, job(threeSeries, target).toArray(String[]::new));
-        // The state a driver leaves when it dies between moving the old output aside and finishing.
-        Path run = deadRun(dir.resolve(".cut.lstm-spark-run-gone"), deadPid());
-        Files.createDirectories(run.resolve("replaced"));
-        Files.move(target, run.resolve("replaced/0"));
-        Files.createDirectories(target);
-        Files.writeString(target.resolve(".lstm-spark-run-gone"), "");
-        Files.writeString(target.resolve("part-half-written.parquet"), "partial");
-        Files.writeString(run.resolve("journal"), "file:" + run.resolve("output") + "\t" + "file:" + target + "\n");
+        List<String> night = List.of("output.partition-by=[run_date]", "output.constant-columns.run_date=2026-11-22",
+                "input.on-bad=quarantine");
+        Jobs.run(null, concat(job(withNan, target), night).toArray(String[]::new));
+        String report = Files.readString(target.resolve("run_date=2026-11-22/_run_report.json"));
 
-        String message = refusal(job(threeSeries, target, "output.mode=error-if-exists"));
+        Process driver = startDriver(concat(job(threeSeries, target), night), dir.resolve("cut-driver.log"),
+                "-D" + OutputTarget.HALT_DURING_PUBLISH_CONF + "=0");
+        assertTrue(driver.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(137, driver.exitValue(), "the driver died after swapping in the data, before the quarantine");
+        assertEquals(9, rows(target.resolve("run_date=2026-11-22")), "the dead run's data is in place");
 
+        String message = refusal(concat(job(threeSeries, target, "output.mode=error-if-exists"), night));
         assertTrue(message.contains("already exists"), message);
-        assertEquals(9, rows(target), "the previous output is back");
-        assertFalse(Files.exists(target.resolve("part-half-written.parquet")));
-        assertFalse(Files.exists(run));
+        assertEquals(6, rows(target.resolve("run_date=2026-11-22")), "the previous night is back");
+        assertEquals(report, Files.readString(target.resolve("run_date=2026-11-22/_run_report.json")));
+        assertEquals(1, rows(target.resolve("_quarantine/run_date=2026-11-22")));
+        assertEquals(List.of(), runDirectories(target));
     }
 
     /** A run directory as a driver with {@code pid} on this host made it, with something staged. */
@@ -284,11 +286,12 @@ class OutputSafetyTest {
     }
 
     /** The job's command line in a JVM of its own, with this JVM's classpath and options. */
-    private static Process startDriver(List<String> args, Path log) throws IOException {
+    private static Process startDriver(List<String> args, Path log, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib")).toList());
+        command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run"));
         command.addAll(args);
