@@ -87,7 +87,7 @@ public final class LstmSparkJob {
         long maxGap = maxGap(input.timestampType());
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
-                config.output().constantColumns());
+                config.output().constantColumns(), config.input().path(), config.model().path());
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -121,8 +121,6 @@ public final class LstmSparkJob {
                 boolean outputsSetAside = config.output().onNan() == JobConfig.OnNan.QUARANTINE
                         && !counts.nanOutputs().isEmpty();
                 checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run(outputsSetAside)));
-            } else {
-                target.clearQuarantine();
             }
             lap("quarantine", t3);
 
