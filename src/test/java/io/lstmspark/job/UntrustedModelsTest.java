@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelSource;
+import io.lstmspark.model.SessionThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,6 +77,15 @@ class UntrustedModelsTest {
         assertRefused(run(model), model.toString(), "SaveV2 (writes files, and runs when the model loads) at graph"
                 + " node 'SaveV2'", "model.allow-ops = [SaveV2, StaticRegexReplace]");
         assertEquals(List.of(), filesUnder(dir, "pwned_ckpt"), "the restore op never ran");
+    }
+
+    @Test
+    void theTf1FixtureReallyWritesWhenLoadedWithoutTheScan() throws IOException {
+        Path model = copy("tf1_restore_writes");
+        try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
+                new SessionThreads(1, 1))) {
+            assertEquals(2, filesUnder(dir, "pwned_ckpt").size(), "index and data written by its restore op");
+        }
     }
 
     @Test
