@@ -69,9 +69,8 @@ public final class ModelSafety {
                     "SoftplusGrad", "SoftsignGrad", "SqrtGrad", "StridedSliceGrad", "TanhGrad"),
             "array", List.of("BatchToSpaceND", "Bitcast", "BroadcastArgs", "BroadcastTo", "CheckNumerics",
                     "CheckNumericsV2", "Concat", "ConcatOffset", "ConcatV2", "Const", "DecodeRaw", "DepthToSpace",
-                    "Diag",
-                    "DiagPart", "DynamicPartition", "DynamicStitch", "EnsureShape", "ExpandDims", "Fill", "Gather",
-                    "GatherNd", "GatherV2", "Identity", "IdentityN", "InvertPermutation", "MatrixDiagPartV3",
+                    "Diag", "DiagPart", "DynamicPartition", "DynamicStitch", "EnsureShape", "ExpandDims", "Fill",
+                    "Gather", "GatherNd", "GatherV2", "Identity", "IdentityN", "InvertPermutation", "MatrixDiagPartV3",
                     "MatrixDiagV3", "MatrixSetDiagV3", "MirrorPad", "OneHot", "OnesLike", "Pack", "Pad", "PadV2",
                     "Placeholder", "PlaceholderV2", "PlaceholderWithDefault", "PreventGradient", "Rank", "Reshape",
                     "Reverse", "ReverseSequence", "ReverseV2", "ScatterNd", "Shape", "ShapeN", "Size", "Slice",
@@ -195,13 +194,16 @@ public final class ModelSafety {
                 .map(NodeDef::getOp).filter(RANDOM::contains).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** One pass over a graph: which nodes and functions run at load, on save only, or as the model. */
+    /** One pass over a graph: which nodes and functions the job runs at load, with the outputs, or never. */
     private static final class Scan {
         private final GraphDef graph;
         private final SaverDef saver;
         private final Map<String, NodeDef> nodes = new HashMap<>();
         private final Map<String, FunctionDef> functions = new HashMap<>();
-        private final List<String> loadRoots = new ArrayList<>();
+        /** The saver's restore op, which the loader runs with the saver's filename tensor fed. */
+        private final List<String> restoreRoots = new ArrayList<>();
+        /** The init ops the loader runs after the restore, with nothing but asset paths fed. */
+        private final List<String> initRoots = new ArrayList<>();
         /** What the job fetches: signature tensors and the graph tensors it is configured with. */
         private final List<String> runRoots = new ArrayList<>();
 
@@ -216,16 +218,16 @@ public final class ModelSafety {
         Scan(MetaGraphDef metaGraph, Collection<String> graphTensors) {
             this(metaGraph.getGraphDef(), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null, graphTensors);
             if (saver != null) {
-                loadRoots.add(saver.getRestoreOpName());
+                restoreRoots.add(saver.getRestoreOpName());
             }
             SignatureDef init = metaGraph.getSignatureDefMap().get(INIT_OP_SIGNATURE);
             if (init != null) {
-                init.getOutputsMap().values().stream().map(TensorInfo::getName).forEach(loadRoots::add);
+                init.getOutputsMap().values().stream().map(TensorInfo::getName).forEach(initRoots::add);
             }
             for (String collection : INIT_OP_COLLECTIONS) {
                 CollectionDef ops = metaGraph.getCollectionDefMap().get(collection);
                 if (ops != null) {
-                    loadRoots.addAll(ops.getNodeList().getValueList());
+                    initRoots.addAll(ops.getNodeList().getValueList());
                 }
             }
             metaGraph.getSignatureDefMap().values().forEach(signature -> Stream.concat(
@@ -234,26 +236,31 @@ public final class ModelSafety {
         }
 
         List<Finding> findings() {
-            Set<String> atLoad = closure(loadRoots);
+            Set<String> atRestore = closure(restoreRoots);
+            Set<String> atInit = closure(initRoots);
+            Set<String> atLoad = new HashSet<>(atRestore);
+            atLoad.addAll(atInit);
             Set<String> loadFunctions = functionsCalledBy(atLoad);
+            Set<String> initFunctions = functionsCalledBy(atInit);
             Set<String> atRun = closure(runRoots);
             Set<String> runFunctions = functionsCalledBy(atRun);
             Set<String> ownRestores = new HashSet<>();
             Set<String> otherRestores = new HashSet<>();
-            tracedRestores(atLoad, ownRestores, otherRestores);
+            tracedRestores(atRestore, ownRestores, otherRestores);
+            ownRestores.removeAll(otherRestores);
 
             List<Finding> findings = new ArrayList<>();
+            // Init ops run with the filename tensor unfed: a restore they reach reads its default path.
             for (NodeDef node : graph.getNodeList()) {
-                String key = restoreKey(null, node.getName());
-                check(node, "graph", runsWhen(atRun.contains(node.getName()), atLoad.contains(node.getName())),
-                        ownRestores.contains(key) && !otherRestores.contains(key), findings);
+                String name = node.getName();
+                check(node, "graph", runsWhen(atRun.contains(name), atLoad.contains(name)),
+                        ownRestores.contains(restoreKey(null, name)) && !atInit.contains(name), findings);
             }
-            for (String name : new TreeSet<>(functions.keySet())) {
-                Run run = runsWhen(runFunctions.contains(name), loadFunctions.contains(name));
-                for (NodeDef node : functions.get(name).getNodeDefList()) {
-                    String key = restoreKey(name, node.getName());
-                    check(node, "function " + name, run, ownRestores.contains(key) && !otherRestores.contains(key),
-                            findings);
+            for (String function : new TreeSet<>(functions.keySet())) {
+                Run run = runsWhen(runFunctions.contains(function), loadFunctions.contains(function));
+                for (NodeDef node : functions.get(function).getNodeDefList()) {
+                    check(node, "function " + function, run, ownRestores.contains(restoreKey(function, node.getName()))
+                            && !initFunctions.contains(function), findings);
                 }
             }
             return findings;
@@ -277,7 +284,7 @@ public final class ModelSafety {
             if (CHECKPOINT_WRITES.contains(op)) {
                 risk = run == Run.WITH_OUTPUTS ? WRITES : run == Run.AT_LOAD ? WRITES_AT_LOAD : null;
             } else if (CHECKPOINT_READS.contains(op)) {
-                risk = run == Run.WITH_OUTPUTS || run == Run.AT_LOAD && !ownRestore ? READS_OTHER_CHECKPOINT : null;
+                risk = run == Run.WITH_OUTPUTS || (run == Run.AT_LOAD && !ownRestore) ? READS_OTHER_CHECKPOINT : null;
             } else if (op.equals("PrintV2")) {
                 risk = printsToFile(node) ? PRINTS_TO_FILE : null;
             } else if (!ALLOWED.contains(op) && !functions.containsKey(op)) {
@@ -289,15 +296,16 @@ public final class ModelSafety {
         }
 
         /**
-         * Sorts the restore ops that run at load by where their checkpoint prefix comes from: the
-         * saver's filename tensor, which the loader feeds with the model's own variables path, or
-         * anything else. Follows function calls whose arguments map to the call's inputs.
+         * Sorts the restore ops the saver's restore op runs by where their checkpoint prefix comes from:
+         * the saver's filename tensor, which the loader feeds with the model's own variables path, or
+         * anything else. Follows function calls whose arguments map to the call's inputs; restores in
+         * functions called deeper than {@link #MAX_CALL_DEPTH} stay unproven, and so refused.
          */
-        private void tracedRestores(Set<String> atLoad, Set<String> fromOwnVariables, Set<String> fromElsewhere) {
+        private void tracedRestores(Set<String> atRestore, Set<String> fromOwnVariables, Set<String> fromElsewhere) {
             if (saver == null) {
                 return;
             }
-            for (String name : atLoad) {
+            for (String name : atRestore) {
                 NodeDef node = nodes.get(name);
                 if (CHECKPOINT_READS.contains(node.getOp())) {
                     boolean own = !node.getInputList().isEmpty() && isFilenameTensor(node.getInput(0), null);
@@ -329,9 +337,6 @@ public final class ModelSafety {
                     }
                     if (depth < MAX_CALL_DEPTH) {
                         visitCalls(inner, site, fromOwnVariables, fromElsewhere, depth + 1);
-                    } else if (!callees(inner).isEmpty()) {
-                        // Deeper than any real model nests: leave its restores unproven.
-                        fromElsewhere.add(restoreKey(callee, inner.getName()));
                     }
                 }
             }

@@ -27,6 +27,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
@@ -290,5 +291,21 @@ class ModelSafetyTest {
     void theRealRestoreFunctionReadsFromTheFedPrefixAndPasses() throws IOException {
         Path model = withRestoreFunction("unchanged", function -> function);
         assertEquals(List.of(), ModelSafety.scan(new ModelSource(model.toString(), SERVE)));
+    }
+
+    @Test
+    void aRestoreAnInitOpRunsIsRefusedAsItsPrefixIsNotFedThen() throws IOException {
+        Path real = RESOURCES.resolve("fixtures/tf1_while_lstm/saved_model");
+        SavedModel savedModel = LoadedModel.readSavedModelProto(real);
+        int serve = LoadedModel.tagSets(savedModel).indexOf(SERVE);
+        MetaGraphDef meta = savedModel.getMetaGraphs(serve).toBuilder().putCollectionDef("saved_model_main_op",
+                CollectionDef.newBuilder().setNodeList(CollectionDef.NodeList.newBuilder()
+                        .addValue("save/restore_all")).build()).build();
+        Path copy = Files.createDirectories(dir.resolve("init-restores"));
+        Files.write(copy.resolve("saved_model.pb"), savedModel.toBuilder().setMetaGraphs(serve, meta).build()
+                .toByteArray());
+        String message = refusal(copy);
+        assertTrue(message.contains("RestoreV2 (reads a checkpoint other than the model's own variables/) at graph"
+                + " node 'save/RestoreV2'"), message);
     }
 }
