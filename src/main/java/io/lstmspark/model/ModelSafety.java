@@ -172,7 +172,7 @@ public final class ModelSafety {
     }
 
     /** The op types of the graph and its functions, for telling which ops a model uses. */
-    public static Set<String> opTypes(GraphDef graph) {
+    static Set<String> opTypes(GraphDef graph) {
         Set<String> functions = graph.getLibrary().getFunctionList().stream().map(f -> f.getSignature().getName())
                 .collect(Collectors.toSet());
         return Stream.concat(graph.getNodeList().stream(),
