@@ -160,12 +160,13 @@ public final class LstmSparkJob {
         JobConfig.Input in = config.input();
         ModelSource given = new ModelSource(config.model().path(), config.model().tags());
         ModelSource source = ModelLocation.onThisJvm(given);
-        for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps())) {
+        ModelRequest request = modelRequest(source);
+        for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps(),
+                request.graphTensors())) {
             LOG.warn("Model {} runs {}, allowed by model.allow-ops", source.path(), allowed);
         }
         String fingerprint = ModelFingerprint.of(source.localPath());
         SessionThreads threads = sessionThreads();
-        ModelRequest request = modelRequest(source);
         // The driver checks the model with the same cached session its JVM's tasks will use (local mode).
         ModelCache.Lookup probe = ModelCache.getOrLoad(new ModelKey(source, threads, fingerprint));
         int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Shows a model's tags, signatures (keys, tensors, dtypes, shapes), placeholders, and with --ops"
                 + " the top-level graph operations matching a pattern, read from its files.",
-                "Then it loads a SavedModel (unless it holds ops that reach outside the model) and shows its Keras LSTM"
+                "Then it loads a SavedModel (unless it holds ops the job refuses) and shows its Keras LSTM"
                         + " layers (units, activations and where they were read, the lstm:<layer>.<part> outputs that"
                         + " tap their states) and the self-check of those taps: the model runs on "
                         + "a few seeded random windows, and the taps plus the layers after the last LSTM must reproduce its"

@@ -203,7 +203,7 @@ class InspectCommandTest {
         Outcome outcome = inspect(model);
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "State taps (lstm:<layer>.<part> outputs): not looked for:",
-                "inspect did not load it", "WriteFile (file) at graph node 'exfiltrate'",
+                "inspect did not load it", "WriteFile (not known to compute only) at graph node 'exfiltrate'",
                 "LSTM layers found from their weights");
         JsonNode taps = json(model, "--json").get("state_taps");
         assertEquals("not_loaded", taps.get("status").asText());
