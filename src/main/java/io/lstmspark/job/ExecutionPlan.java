@@ -14,10 +14,12 @@ import java.io.Serializable;
  * @param maxGap                      gaps wider than this split series (on {@code TimeAxis}), or NO_MAX_GAP
  * @param emit                        what the tasks write: evaluated windows, or quarantine records
  * @param failFirstAttemptOfPartition test hook: this partition's first attempt fails mid-way (-1: none)
+ * @param timeZone                    Spark's session time zone, in which quarantine records show timestamps
+ * @param afterCutoffField            the field that flags rows after forecast.cutoff, or -1 without a cutoff
  */
 record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
-                     int failFirstAttemptOfPartition) implements Serializable {
+                     int failFirstAttemptOfPartition, String timeZone, int afterCutoffField) implements Serializable {
 
     /** The two passes over the sorted steps. */
     enum Emit {
@@ -29,7 +31,7 @@ record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, 
 
     ExecutionPlan forQuarantine() {
         return new ExecutionPlan(windows, layout, maxGap, onBad, Emit.QUARANTINE, inputType, batchSize, modelKey, call,
-                -1);
+                -1, timeZone, afterCutoffField);
     }
 
     int featureCount() {

@@ -3,7 +3,9 @@ package io.lstmspark.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.when;
 
+import io.lstmspark.output.RunReport;
 import io.lstmspark.series.InputColumns;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.StepReader;
@@ -35,9 +37,12 @@ final class InputSteps {
     private final StepReader.Layout layout;
     private final DataType seriesIdType;
     private final DataType timestampType;
+    private final List<RunReport.SkippedInputFile> skippedFiles;
 
-    private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType) {
+    private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType,
+                       List<RunReport.SkippedInputFile> skippedFiles) {
         this.steps = steps;
+        this.skippedFiles = skippedFiles;
         this.layout = layout;
         this.seriesIdType = seriesIdType;
         this.timestampType = timestampType;
@@ -45,10 +50,15 @@ final class InputSteps {
 
     static InputSteps read(SparkSession spark, JobConfig.Input in) {
         Dataset<Row> raw = load(spark, in);
+        List<RunReport.SkippedInputFile> skippedFiles = List.of();
+        if (in.format().equals("parquet")) {
+            skippedFiles = InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
+                    InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options()));
+        }
         InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
                 in.features());
         List<Column> columns = new ArrayList<>();
-        columns.add(col(in.seriesId()));
+        columns.add(oneZero(col(in.seriesId()), checked.seriesIdType()).as(in.seriesId()));
         boolean textTimestamp = checked.timestampType() instanceof StringType;
         DataType timestampType = checked.timestampType();
         if (textTimestamp) {
@@ -57,7 +67,7 @@ final class InputSteps {
                     : text.try_cast(DataTypes.TimestampType)).as(in.timestamp()));
             timestampType = DataTypes.TimestampType;
         } else {
-            columns.add(col(in.timestamp()));
+            columns.add(oneZero(col(in.timestamp()), timestampType).as(in.timestamp()));
         }
         for (String feature : in.features()) {
             columns.add(col(feature).cast(DataTypes.DoubleType));
@@ -76,7 +86,18 @@ final class InputSteps {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
                 in.seriesId(), in.timestamp());
         return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
-                timestampType);
+                timestampType, skippedFiles);
+    }
+
+    /**
+     * A float or double key with -0.0 as 0.0: Spark partitions and sorts the two as one key, Java's
+     * equals (the window cutter's) would see two. NaN needs nothing: both take all NaNs as one.
+     */
+    private static Column oneZero(Column key, DataType type) {
+        if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
+            return when(key.equalTo(lit(0)), lit(0).cast(type)).otherwise(key);
+        }
+        return key;
     }
 
     /**
@@ -113,8 +134,18 @@ final class InputSteps {
                 throw new InputDataException("cannot read input.path " + in.path() + " as " + in.format() + ": "
                         + e.getMessage().lines().findFirst().orElse(""));
             }
+            // Schema inference reads a footer: a truncated file can fail here already.
+            java.util.Optional<InputDataException> unreadable = InputFiles.unreadable(e);
+            if (unreadable.isPresent()) {
+                throw unreadable.get();
+            }
             throw e;
         }
+    }
+
+    /** Files Spark skips as unreadable (ignoreCorruptFiles), as the driver's check found them. */
+    List<RunReport.SkippedInputFile> skippedFiles() {
+        return skippedFiles;
     }
 
     Dataset<Row> steps() {

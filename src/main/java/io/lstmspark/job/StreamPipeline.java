@@ -80,7 +80,7 @@ final class StreamPipeline implements Iterator<Row> {
         this.progress = progress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.reader = new StepReader(plan.layout(), false);
+        this.reader = new StepReader(plan.layout(), false, plan.inputType() == ElementType.FLOAT32);
         this.chunk = new Chunk(plan.chunkLength(), plan.featureCount());
         this.taskBatch = TaskBatch.open(task, "stream-task", plan.inputType(), plan.batchSize(), plan.chunkLength(),
                 plan.featureCount());
