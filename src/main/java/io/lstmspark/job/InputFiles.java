@@ -57,7 +57,8 @@ final class InputFiles {
         Map<String, String> firstLacking = new LinkedHashMap<>();
         for (String file : sorted) {
             MessageType schema;
-            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), hadoopConf))) {
+            try (ParquetFileReader reader = ParquetFileReader.open(
+                    HadoopInputFile.fromPath(new Path(file), hadoopConf))) {
                 schema = reader.getFooter().getFileMetaData().getSchema();
             } catch (IOException | RuntimeException e) {
                 String why = firstLine(e);

@@ -262,7 +262,8 @@ class BadInputTest {
         assertEquals(Map.of("window_has_out_of_float32_range", 4L), c.windowsQuarantined());
         assertEquals(8, c.windowsWritten());
         assertTrue(quarantined("float32-range").stream().anyMatch(r -> r.getAs("reason").equals("out_of_float32_range")
-                && r.getAs("timestamp").equals("2026-03-01 00:01:00") && ((String) r.getAs("detail")).contains("1.0E39")));
+                && r.getAs("timestamp").equals("2026-03-01 00:01:00")
+                && ((String) r.getAs("detail")).contains("1.0E39")));
     }
 
     @Test
