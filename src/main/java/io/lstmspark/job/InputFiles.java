@@ -43,11 +43,23 @@ final class InputFiles {
     }
 
     /**
-     * Checks {@code files} (in path order) for the columns the job reads; columns no file holds (partition
-     * columns) are left to the schema check. Returns the files skipped as unreadable when
-     * {@code ignoreCorrupt}, as Spark skips them too; otherwise an unreadable file is an error.
+     * What the footers say.
+     *
+     * @param skipped    files whose footer did not read (only when Spark skips such files)
+     * @param rowsByFile rows each readable file holds
      */
-    static List<RunReport.SkippedInputFile> checkParquet(Configuration hadoopConf, String[] files,
+    record Footers(List<RunReport.SkippedInputFile> skipped, Map<String, Long> rowsByFile) {
+        long rows() {
+            return rowsByFile.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * Checks {@code files} (in path order) for the columns the job reads; columns no file holds (partition
+     * columns) are left to the schema check. Files that cannot be read are listed when {@code ignoreCorrupt},
+     * as Spark skips them too; otherwise an unreadable file is an error.
+     */
+    static Footers checkParquet(Configuration hadoopConf, String[] files,
                                                          Map<String, String> columnKeys, boolean ignoreCorrupt) {
         String[] sorted = files.clone();
         Arrays.sort(sorted);
@@ -55,11 +67,13 @@ final class InputFiles {
         Map<String, String> firstFile = new LinkedHashMap<>();
         Map<String, String> firstType = new LinkedHashMap<>();
         Map<String, String> firstLacking = new LinkedHashMap<>();
+        Map<String, Long> rowsByFile = new LinkedHashMap<>();
         for (String file : sorted) {
             MessageType schema;
             try (ParquetFileReader reader = ParquetFileReader.open(
                     HadoopInputFile.fromPath(new Path(file), hadoopConf))) {
                 schema = reader.getFooter().getFileMetaData().getSchema();
+                rowsByFile.put(file, reader.getRecordCount());
             } catch (IOException | RuntimeException e) {
                 String why = firstLine(e);
                 if (ignoreCorrupt) {
@@ -94,7 +108,7 @@ final class InputFiles {
                         + "must hold every column the job reads");
             }
         }
-        return skipped;
+        return new Footers(skipped, rowsByFile);
     }
 
     /** The job's columns (series id, timestamp, features) with the configuration key that names each. */

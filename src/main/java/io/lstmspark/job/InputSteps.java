@@ -1,6 +1,7 @@
 package io.lstmspark.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
@@ -14,10 +15,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
@@ -37,12 +41,12 @@ final class InputSteps {
     private final StepReader.Layout layout;
     private final DataType seriesIdType;
     private final DataType timestampType;
-    private final List<RunReport.SkippedInputFile> skippedFiles;
+    private final Optional<InputFiles.Footers> footers;
 
     private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType,
-                       List<RunReport.SkippedInputFile> skippedFiles) {
+                       Optional<InputFiles.Footers> footers) {
         this.steps = steps;
-        this.skippedFiles = skippedFiles;
+        this.footers = footers;
         this.layout = layout;
         this.seriesIdType = seriesIdType;
         this.timestampType = timestampType;
@@ -50,10 +54,10 @@ final class InputSteps {
 
     static InputSteps read(SparkSession spark, JobConfig.Input in) {
         Dataset<Row> raw = load(spark, in);
-        List<RunReport.SkippedInputFile> skippedFiles = List.of();
+        Optional<InputFiles.Footers> footers = Optional.empty();
         if (in.format().equals("parquet")) {
-            skippedFiles = InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
-                    InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options()));
+            footers = Optional.of(InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
+                    InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options())));
         }
         InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
                 in.features());
@@ -86,7 +90,7 @@ final class InputSteps {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
                 in.seriesId(), in.timestamp());
         return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
-                timestampType, skippedFiles);
+                timestampType, footers);
     }
 
     /**
@@ -143,9 +147,36 @@ final class InputSteps {
         }
     }
 
-    /** Files Spark skips as unreadable (ignoreCorruptFiles), as the driver's check found them. */
-    List<RunReport.SkippedInputFile> skippedFiles() {
-        return skippedFiles;
+    /**
+     * Parquet files Spark skipped (ignoreCorruptFiles): those whose footer the driver could not read, and,
+     * when fewer rows than the footers hold reached the tasks, those Spark stopped reading part-way. Only
+     * then are the rows of each file counted again, in a job of their own.
+     */
+    List<RunReport.SkippedInputFile> skippedFiles(SparkSession spark, JobConfig.Input in, long rowsRead) {
+        if (this.footers.isEmpty()) {
+            return List.of();
+        }
+        InputFiles.Footers footers = this.footers.get();
+        List<RunReport.SkippedInputFile> skipped = new ArrayList<>(footers.skipped());
+        if (rowsRead == footers.rows()) {
+            return skipped;
+        }
+        Map<String, Long> readByFile = new java.util.HashMap<>();
+        // The hash makes Spark decode the job's columns: a count alone reads only the footers.
+        Column[] columns = InputFiles.columnKeys(in).keySet().stream().map(functions::col).toArray(Column[]::new);
+        Dataset<Row> perFile = load(spark, in).groupBy(input_file_name())
+                .agg(functions.count(lit(1)), functions.max(functions.hash(columns)));
+        for (Row file : perFile.collectAsList()) {
+            readByFile.put(new Path(file.getString(0)).toUri().getPath(), file.getLong(1));
+        }
+        footers.rowsByFile().forEach((file, rows) -> {
+            long read = readByFile.getOrDefault(new Path(file).toUri().getPath(), 0L);
+            if (read < rows) {
+                skipped.add(new RunReport.SkippedInputFile(file, "read " + read + " of its " + rows
+                        + " rows: Spark skipped the rest, which it could not read"));
+            }
+        });
+        return skipped;
     }
 
     Dataset<Row> steps() {

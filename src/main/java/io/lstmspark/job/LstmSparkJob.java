@@ -120,7 +120,8 @@ public final class LstmSparkJob {
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, model, counts, tasks, input.skippedFiles());
+            RunReport report = report(started, model, counts, tasks,
+                    input.skippedFiles(spark, config.input(), counts.inputRows()));
             target.writeReport(report);
             target.publish();
             published = true;

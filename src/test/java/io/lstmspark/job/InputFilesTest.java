@@ -127,10 +127,13 @@ class InputFilesTest {
     private static Path withTruncatedSecondFile(String name) throws IOException {
         Path input = dir.resolve(name);
         parquetFile(input, "part-0.parquet", "a", DataTypes.DoubleType);
-        Path truncated = parquetFile(input, "part-1.parquet", "b", DataTypes.DoubleType);
-        byte[] bytes = Files.readAllBytes(truncated);
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        truncate(parquetFile(input, "part-1.parquet", "b", DataTypes.DoubleType));
         return input;
+    }
+
+    private static void truncate(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     }
 
     @Test
@@ -138,6 +141,52 @@ class InputFilesTest {
         Path input = withTruncatedSecondFile("truncated");
         assertMentions(failureOf(input), "input file file://" + input.resolve("part-1.parquet"),
                 "is not a readable Parquet file", "ignoreCorruptFiles");
+    }
+
+    @Test
+    void aTruncatedFileSparkReadsForTheSchemaIsNamed() throws IOException {
+        Path input = dir.resolve("truncated-first");
+        truncate(parquetFile(input, "part-0.parquet", "a", DataTypes.DoubleType));
+        parquetFile(input, "part-1.parquet", "b", DataTypes.DoubleType);
+        assertMentions(failureOf(input), "part-0.parquet");
+    }
+
+    /** Overwrites the file's first column chunk with garbage: the footer still reads, the data does not. */
+    private static Path withDamagedPagesInSecondFile(String name) throws IOException {
+        Path input = dir.resolve(name);
+        parquetFile(input, "part-0.parquet", "a", DataTypes.DoubleType);
+        Path damaged = parquetFile(input, "part-1.parquet", "b", DataTypes.DoubleType);
+        byte[] bytes = Files.readAllBytes(damaged);
+        java.util.Arrays.fill(bytes, 4, 40, (byte) 0x7f);
+        Files.write(damaged, bytes);
+        return input;
+    }
+
+    @Test
+    void aFileWhoseDataCannotBeReadIsNamed() throws IOException {
+        Path input = withDamagedPagesInSecondFile("damaged");
+        assertMentions(failureOf(input), "part-1.parquet");
+    }
+
+    @Test
+    void aFileSparkStopsReadingUnderIgnoreCorruptFilesIsListedInTheReport() throws IOException {
+        Path input = withDamagedPagesInSecondFile("damaged-skipped");
+        RunReport report = Jobs.run(null, job(input, "input.options.ignoreCorruptFiles=true"));
+        assertEquals(1, report.inputFilesSkipped().size(), report.inputFilesSkipped() + " " + report.counts());
+        RunReport.SkippedInputFile skipped = report.inputFilesSkipped().get(0);
+        assertTrue(skipped.path().endsWith("part-1.parquet"), skipped.path());
+        assertMentions(skipped.reason(), "read 0 of its 5 rows");
+        assertEquals(5, report.counts().inputRows(), "the rows of part-0 alone");
+    }
+
+    @Test
+    void aCleanInputUnderIgnoreCorruptFilesListsNoFile() throws IOException {
+        Path input = dir.resolve("clean");
+        parquetFile(input, "part-0.parquet", "a", DataTypes.DoubleType);
+        parquetFile(input, "part-1.parquet", "b", DataTypes.DoubleType);
+        RunReport report = Jobs.run(null, job(input, "input.options.ignoreCorruptFiles=true"));
+        assertEquals(List.of(), report.inputFilesSkipped());
+        assertEquals(10, report.counts().inputRows());
     }
 
     @Test
