@@ -59,8 +59,8 @@ final class InputFiles {
      * columns) are left to the schema check. Files that cannot be read are listed when {@code ignoreCorrupt},
      * as Spark skips them too; otherwise an unreadable file is an error.
      */
-    static Footers checkParquet(Configuration hadoopConf, String[] files,
-                                                         Map<String, String> columnKeys, boolean ignoreCorrupt) {
+    static Footers checkParquet(Configuration hadoopConf, String[] files, Map<String, String> columnKeys,
+                                boolean ignoreCorrupt) {
         String[] sorted = files.clone();
         Arrays.sort(sorted);
         List<RunReport.SkippedInputFile> skipped = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.StepReader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ final class InputSteps {
                         + e.getMessage().lines().findFirst().orElse(""));
             }
             // Schema inference reads a footer: a truncated file can fail here already.
-            java.util.Optional<InputDataException> unreadable = InputFiles.unreadable(e);
+            Optional<InputDataException> unreadable = InputFiles.unreadable(e);
             if (unreadable.isPresent()) {
                 throw unreadable.get();
             }
@@ -161,11 +162,11 @@ final class InputSteps {
         if (rowsRead == footers.rows()) {
             return skipped;
         }
-        Map<String, Long> readByFile = new java.util.HashMap<>();
         // The hash makes Spark decode the job's columns: a count alone reads only the footers.
         Column[] columns = InputFiles.columnKeys(in).keySet().stream().map(functions::col).toArray(Column[]::new);
         Dataset<Row> perFile = load(spark, in).groupBy(input_file_name())
                 .agg(functions.count(lit(1)), functions.max(functions.hash(columns)));
+        Map<String, Long> readByFile = new HashMap<>();
         for (Row file : perFile.collectAsList()) {
             readByFile.put(new Path(file.getString(0)).toUri().getPath(), file.getLong(1));
         }
