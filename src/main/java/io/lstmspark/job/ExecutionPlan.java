@@ -15,10 +15,13 @@ import java.io.Serializable;
  * @param emit                        what the tasks write: evaluated windows, or quarantine records
  * @param onNan                       what to do with a window whose outputs are not finite
  * @param failFirstAttemptOfPartition test hook: this partition's first attempt fails mid-way (-1: none)
+ * @param timeZone                    Spark's session time zone, in which quarantine records show timestamps
+ * @param afterCutoffField            the field that flags rows after forecast.cutoff, or -1 without a cutoff
  */
 record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
-                     int failFirstAttemptOfPartition, JobConfig.OnNan onNan) implements Serializable {
+                     int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField)
+        implements Serializable {
 
     /** The two passes over the sorted steps. */
     enum Emit {
@@ -33,7 +36,7 @@ record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, 
     /** @param outputsSetAside the first pass set windows aside for their outputs: this pass must evaluate too */
     ExecutionPlan forQuarantine(boolean outputsSetAside) {
         return new ExecutionPlan(windows, layout, maxGap, onBad, outputsSetAside ? Emit.QUARANTINE_EVALUATED
-                : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan);
+                : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField);
     }
 
     int featureCount() {

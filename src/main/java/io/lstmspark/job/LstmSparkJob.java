@@ -64,6 +64,7 @@ public final class LstmSparkJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(LstmSparkJob.class);
     private static final String CHUNK_COLUMN = "_lstm_spark_chunk";
+    private static final String AFTER_CUTOFF_COLUMN = "_lstm_spark_after_cutoff";
     /** TensorFlow's inter-op setting for "run every op in the thread that called Session.run". */
     private static final int CALLER_THREAD = -1;
 
@@ -99,7 +100,7 @@ public final class LstmSparkJob {
             long t2 = System.nanoTime();
             Passes passes = config.mode() == WindowMode.STREAM ? streamPasses(input, model, target)
                     : windowPasses(input, maxGap, model, target);
-            List<TaskStats> tasks = passes.outputs().run();
+            List<TaskStats> tasks = namingUnreadableFiles(passes.outputs());
             lap("read_window_infer_write", t2);
             RunReport.Counts counts = RunReport.Counts.of(tasks);
             // Known only now, without a pass of its own; nothing has been published yet.
@@ -120,11 +121,13 @@ public final class LstmSparkJob {
             if (counts.quarantineRecords() > 0) {
                 boolean outputsSetAside = config.output().onNan() == JobConfig.OnNan.QUARANTINE
                         && !counts.nanOutputs().isEmpty();
-                checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run(outputsSetAside)));
+                checkSamePass(counts, RunReport.Counts.of(namingUnreadableFiles(
+                        () -> passes.quarantine().run(outputsSetAside))));
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, model, counts, tasks);
+            RunReport report = report(started, model, counts, tasks,
+                    input.skippedFiles(spark, config.input(), counts.inputRows()));
             target.writeReport(report);
             target.publish();
             published = true;
@@ -220,7 +223,8 @@ public final class LstmSparkJob {
                 new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
                 model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
-                config.output().onNan());
+                config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
+                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
@@ -235,7 +239,7 @@ public final class LstmSparkJob {
         Dataset<Row> sorted = chunkMajorSteps(input, model.windowLength());
         StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
-                config.output().onNan(), false);
+                config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
@@ -244,6 +248,19 @@ public final class LstmSparkJob {
                 outputsSetAside -> runPass(sorted,
                         (progress, stats) -> new StreamInference(plan.forQuarantine(), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
+    }
+
+    /** Runs a pass; a file Spark fails to read mid-job (e.g. a CSV, or Parquet pages) is a user error naming it. */
+    private static List<TaskStats> namingUnreadableFiles(Pass pass) {
+        try {
+            return pass.run();
+        } catch (Exception e) {
+            Optional<InputDataException> unreadable = InputFiles.unreadable(e);
+            if (unreadable.isPresent()) {
+                throw unreadable.get();
+            }
+            throw e;
+        }
     }
 
     /** Makes a task's function from the pass's accumulators. */
@@ -287,15 +304,21 @@ public final class LstmSparkJob {
                 : steps.repartition(series);
     }
 
-    /** Steps partitioned by series and sorted by time; the forecast cutoff applied first. */
+    /**
+     * Steps partitioned by series and sorted by time, then by feature values (ascending, nulls last), so
+     * that of two rows at one timestamp the same one is kept in every run. Rows after the forecast cutoff
+     * are flagged, not filtered: tasks check them first and count them.
+     */
     private Dataset<Row> sortedSteps(InputSteps input) {
         JobConfig.Input in = config.input();
         Dataset<Row> steps = input.steps();
         if (config.mode() == WindowMode.FORECAST && config.forecastCutoff().isPresent()) {
-            steps = steps.filter(col(in.timestamp()).leq(cutoff(config.forecastCutoff().get(), input.timestampType())));
+            steps = steps.withColumn(AFTER_CUTOFF_COLUMN,
+                    col(in.timestamp()).gt(cutoff(config.forecastCutoff().get(), input.timestampType())));
         }
-        return bySeries(steps)
-                .sortWithinPartitions(col(in.seriesId()), col(in.timestamp()));
+        List<Column> order = new ArrayList<>(List.of(col(in.seriesId()), col(in.timestamp())));
+        in.features().forEach(feature -> order.add(col(feature).asc_nulls_last()));
+        return bySeries(steps).sortWithinPartitions(order.toArray(Column[]::new));
     }
 
     /**
@@ -402,7 +425,8 @@ public final class LstmSparkJob {
                 outputs, states, List.of());
     }
 
-    private RunReport report(Instant started, CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks) {
+    private RunReport report(Instant started, CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks,
+                             List<RunReport.SkippedInputFile> skippedFiles) {
         ModelCall call = model.call();
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
@@ -415,7 +439,8 @@ public final class LstmSparkJob {
                 new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), model.loadedNow() ? 1 : 0),
                 RunReport.byExecutor(tasks),
                 stageMillis,
-                model.taps().map(LstmSparkJob::tapInfo).orElse(null));
+                model.taps().map(LstmSparkJob::tapInfo).orElse(null),
+                skippedFiles);
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {

@@ -3,8 +3,10 @@ package io.lstmspark.job;
 import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
+import io.lstmspark.model.ElementType;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
+import io.lstmspark.output.KeyText;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.TaskStats;
@@ -56,6 +58,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private final TaskBatch taskBatch;
     private final WindowBatch batch;
     private final BatchRunner runner;
+    private final KeyText keys;
 
     private LoadedModel model;
     private final long startedNanos = System.nanoTime();
@@ -71,8 +74,10 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         this.windowProgress = windowProgress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP);
+        this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP,
+                plan.inputType() == ElementType.FLOAT32);
         this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
+        this.keys = new KeyText(plan.timeZone());
         if (evaluate) {
             this.taskBatch = TaskBatch.open(task, "window-task", plan.inputType(), plan.batchSize(),
                     plan.windows().length(), plan.featureCount());
@@ -114,6 +119,11 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(), counters.rowsRejected);
             return;
         }
+        // Checked first, so that a bad key is reported whatever the cutoff; values after it are not used.
+        if (plan.afterCutoffField() >= 0 && row.getBoolean(plan.afterCutoffField())) {
+            counters.rowsAfterCutoff++;
+            return;
+        }
         if (reader.problem() != null) {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(),
                     counters.rowsWithBadValues);
@@ -126,13 +136,13 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                           java.util.Map<String, Long> counts) {
         if (plan.onBad() == JobConfig.BadInput.FAIL) {
             throw new InputDataException("bad input row (" + problem.label() + "): "
-                    + (seriesId == null ? "" : "series " + seriesId + ", ")
-                    + (timestamp == null ? "" : "timestamp " + timestamp + ", ") + detail
+                    + (seriesId == null ? "" : "series " + keys.of(seriesId) + ", ")
+                    + (timestamp == null ? "" : "timestamp " + keys.of(timestamp) + ", ") + detail
                     + ". Fix the input, or set input.on-bad = quarantine to set such rows aside.");
         }
         TaskCounters.count(counts, problem.label());
         if (!emitOutputs) {
-            pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail));
+            pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail, keys));
         }
     }
 
@@ -153,13 +163,26 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
         counters.windowsCut++;
         TaskCounters.count(counters.windowsQuarantined, problem.windowLabel());
         if (!emitOutputs) {
-            pending.add(QuarantineRecords.window(window, problem, at));
+            pending.add(QuarantineRecords.window(window, problem, at, keys));
         }
     }
 
     @Override
     public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
-        leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp", counters.rowsRejected);
+        // The row kept came first in the sort: the smallest feature values (LstmSparkJob.sortedSteps).
+        leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp; kept "
+                + featureText(cutter.lastStepValues()) + ", dropped " + featureText(reader.values()),
+                counters.rowsRejected);
+    }
+
+    /** Feature values as "x0=1.0, x1=2.0" (null values read as NaN). */
+    private String featureText(double[] values) {
+        StringBuilder text = new StringBuilder();
+        List<String> names = plan.layout().featureNames();
+        for (int f = 0; f < values.length; f++) {
+            text.append(f == 0 ? "" : ", ").append(names.get(f)).append('=').append(values[f]);
+        }
+        return text.toString();
     }
 
     @Override
@@ -189,7 +212,8 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                     WindowRows.emit(batch, outputs, w, pending::add);
                 }
             } else if (!emitOutputs) {
-                pending.add(QuarantineRecords.outputWindow(batch.seriesId(w), batch.start(w), batch.end(w), faults));
+                pending.add(QuarantineRecords.outputWindow(batch.seriesId(w), batch.start(w), batch.end(w), faults,
+                        keys));
             }
         }
         batch.clear();

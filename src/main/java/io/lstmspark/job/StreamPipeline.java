@@ -5,8 +5,9 @@ import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCache;
-import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelCall;
+import io.lstmspark.model.ModelKey;
+import io.lstmspark.output.KeyText;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.StreamRows;
@@ -57,6 +58,7 @@ final class StreamPipeline implements Iterator<Row> {
     private final CollectionAccumulator<TaskStats> taskStats;
     private final TaskContext task;
     private final StepReader reader;
+    private final KeyText keys;
     private final Chunk chunk;
     private final TaskBatch taskBatch;
     private final WindowBatch batch;
@@ -82,7 +84,8 @@ final class StreamPipeline implements Iterator<Row> {
         this.progress = progress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.reader = new StepReader(plan.layout(), false);
+        this.reader = new StepReader(plan.layout(), false, plan.inputType() == ElementType.FLOAT32);
+        this.keys = new KeyText(plan.timeZone());
         this.chunk = new Chunk(plan.chunkLength(), plan.featureCount());
         this.taskBatch = TaskBatch.open(task, "stream-task", plan.inputType(), plan.batchSize(), plan.chunkLength(),
                 plan.featureCount());
@@ -202,7 +205,7 @@ final class StreamPipeline implements Iterator<Row> {
                             outputs, slot, pending::add);
                 }
             } else if (plan.quarantine()) {
-                pending.add(QuarantineRecords.outputWindow(seriesId, timestamps[0], last, faults));
+                pending.add(QuarantineRecords.outputWindow(seriesId, timestamps[0], last, faults, keys));
             }
             carry(batch.seriesId(slot), chunkIndex, timestamps, outputs, slot);
         }

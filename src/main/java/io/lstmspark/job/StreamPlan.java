@@ -13,13 +13,15 @@ import java.io.Serializable;
  *
  * @param onNan      what to do with a chunk whose outputs are not finite
  * @param quarantine the quarantine pass: write the chunks set aside instead of output rows
+ * @param timeZone   the session time zone, in which quarantine records show timestamps
  */
 record StreamPlan(StepReader.Layout layout, int chunkField, int chunkLength, ElementType inputType, int batchSize,
-                  ModelKey modelKey, ModelCall call, StreamRows.Layout rows, JobConfig.OnNan onNan, boolean quarantine)
-        implements Serializable {
+                  ModelKey modelKey, ModelCall call, StreamRows.Layout rows, JobConfig.OnNan onNan, boolean quarantine,
+                  String timeZone) implements Serializable {
 
     StreamPlan forQuarantine() {
-        return new StreamPlan(layout, chunkField, chunkLength, inputType, batchSize, modelKey, call, rows, onNan, true);
+        return new StreamPlan(layout, chunkField, chunkLength, inputType, batchSize, modelKey, call, rows, onNan, true,
+                timeZone);
     }
 
     int featureCount() {

@@ -8,6 +8,7 @@ import org.apache.spark.SparkEnv;
 /** One task's running counts, turned into {@link TaskStats} when the task ends. */
 final class TaskCounters {
     long inputRows;
+    long rowsAfterCutoff;
     long windowsCut;
     long windowsWritten;
     long batches;
@@ -31,6 +32,6 @@ final class TaskCounters {
         return new TaskStats(env.executorId(), env.blockManager().blockManagerId().host(), ProcessHandle.current().pid(),
                 partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
                 windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos,
-                peakCarriedStates, nanOutputs);
+                peakCarriedStates, nanOutputs, rowsAfterCutoff);
     }
 }
