@@ -9,6 +9,9 @@ import java.util.Optional;
  */
 public abstract class LstmSparkException extends RuntimeException {
 
+    /** The exit code of a command refused for a user error (1 is left to failures: a crash, a lost cluster). */
+    public static final int EXIT_CODE = 2;
+
     protected LstmSparkException(String message) {
         super(message);
     }

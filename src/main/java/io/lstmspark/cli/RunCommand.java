@@ -25,7 +25,6 @@ import picocli.CommandLine;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    static final int USER_ERROR = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
             }
             LOG.debug("Run refused", e);
             spec.commandLine().getErr().println("lstm-spark: error: " + userError.get().getMessage());
-            return USER_ERROR;
+            return LstmSparkException.EXIT_CODE;
         }
     }
 

@@ -50,6 +50,11 @@ public record JobConfig(
 
     public enum OutputMode { ERROR_IF_EXISTS, OVERWRITE }
 
-    public record Output(String path, OutputMode mode, List<String> partitionBy, Map<String, String> constantColumns) {
+    /** @param onNan what to do with a window whose outputs hold NaN or infinite values */
+    public record Output(String path, OutputMode mode, List<String> partitionBy, Map<String, String> constantColumns,
+                         OnNan onNan) {
     }
+
+    /** A window whose model outputs hold NaN or infinite values: fail the run, set it aside, or write it. */
+    public enum OnNan { FAIL, QUARANTINE, KEEP }
 }

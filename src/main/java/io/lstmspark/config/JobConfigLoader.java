@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -140,7 +141,7 @@ public final class JobConfigLoader {
                     oneOf(c, "input.format", "parquet", "csv"),
                     required(c, "input.series-id"),
                     required(c, "input.timestamp"),
-                    stringList(c, "input.features"),
+                    distinct("input.features", stringList(c, "input.features")),
                     atLeast(c, "input.partitions", 0),
                     stringMap(c, "input.options"),
                     optional(c, "input.timestamp-format"),
@@ -157,7 +158,7 @@ public final class JobConfigLoader {
                     required(c, "model.signature"),
                     optional(c, "model.input"),
                     atLeast(c, "model.intra-op-threads", 0),
-                    c.getInt("model.inter-op-threads"),
+                    wholeNumber(c, "model.inter-op-threads"),
                     c.getStringList("model.allow-ops"),
                     c.getStringList("model.state-inputs"),
                     c.getStringList("model.state-outputs"),
@@ -175,13 +176,16 @@ public final class JobConfigLoader {
             JobConfig.OutputMode outputMode = JobConfig.OutputMode.valueOf(
                     oneOf(c, "output.mode", "error-if-exists", "overwrite").replace('-', '_').toUpperCase(Locale.ROOT));
             JobConfig.Output output = new JobConfig.Output(required(c, "output.path"), outputMode,
-                    c.getStringList("output.partition-by"), stringMap(c, "output.constant-columns"));
+                    c.getStringList("output.partition-by"), stringMap(c, "output.constant-columns"),
+                    JobConfig.OnNan.valueOf(oneOf(c, "output.on-nan", "fail", "quarantine", "keep")
+                            .toUpperCase(Locale.ROOT)));
             Map<String, Object> rendered = c.root().withOnlyKey("input")
                     .withFallback(c.root().withOnlyKey("mode")).withFallback(c.root().withOnlyKey("window"))
                     .withFallback(c.root().withOnlyKey("stream"))
                     .withFallback(c.root().withOnlyKey("forecast")).withFallback(c.root().withOnlyKey("model"))
                     .withFallback(c.root().withOnlyKey("outputs")).withFallback(c.root().withOnlyKey("batch"))
                     .withFallback(c.root().withOnlyKey("output")).unwrapped();
+            refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
                     atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered);
         } catch (WrongType | BadValue e) {
@@ -223,11 +227,45 @@ public final class JobConfigLoader {
     }
 
     private static int atLeast(Config c, String key, int minimum) {
-        int value = c.getInt(key);
+        int value = wholeNumber(c, key);
         if (value < minimum) {
             throw new ConfigException("configuration key " + key + " is " + value + "; it must be at least " + minimum);
         }
         return value;
+    }
+
+    /** An int; HOCON's getInt would truncate 2.7 to 2 without a word. */
+    private static int wholeNumber(Config c, String key) {
+        refuseFraction(c, key);
+        return c.getInt(key);
+    }
+
+    /** A plain number with a fractional part (2.7, "2.7" from the command line); sizes such as 1.5m pass. */
+    private static void refuseFraction(Config c, String key) {
+        String text = String.valueOf(c.getValue(key).unwrapped()).strip();
+        BigDecimal number;
+        try {
+            number = new BigDecimal(text);
+        } catch (NumberFormatException notANumber) {
+            return;
+        }
+        if (number.stripTrailingZeros().scale() > 0) {
+            throw new ConfigException("configuration key " + key + " is " + text + "; it must be a whole number");
+        }
+    }
+
+    /** Spark resolves column names case-insensitively, so "a" and "A" name the same column. */
+    private static List<String> distinct(String key, List<String> names) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String name : names) {
+            String earlier = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+            if (earlier != null) {
+                throw new ConfigException("configuration key " + key + " lists column '" + name + "' twice"
+                        + (earlier.equals(name) ? "" : " (as '" + earlier + "' and '" + name + "')")
+                        + ": each feature is one column of the window, in the model's order");
+            }
+        }
+        return names;
     }
 
     /** A HOCON list, or a comma-separated string as given on the command line. */

@@ -1,22 +1,29 @@
 package io.lstmspark.driver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.when;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.report.RunReport;
 import io.lstmspark.series.InputColumns;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.StepReader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
@@ -36,9 +43,12 @@ final class InputSteps {
     private final StepReader.Layout layout;
     private final DataType seriesIdType;
     private final DataType timestampType;
+    private final Optional<InputFiles.Footers> footers;
 
-    private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType) {
+    private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType,
+                       Optional<InputFiles.Footers> footers) {
         this.steps = steps;
+        this.footers = footers;
         this.layout = layout;
         this.seriesIdType = seriesIdType;
         this.timestampType = timestampType;
@@ -46,10 +56,15 @@ final class InputSteps {
 
     static InputSteps read(SparkSession spark, JobConfig.Input in) {
         Dataset<Row> raw = load(spark, in);
+        Optional<InputFiles.Footers> footers = Optional.empty();
+        if (in.format().equals("parquet")) {
+            footers = Optional.of(InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
+                    InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options())));
+        }
         InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
                 in.features());
         List<Column> columns = new ArrayList<>();
-        columns.add(col(in.seriesId()));
+        columns.add(oneZero(col(in.seriesId()), checked.seriesIdType()).as(in.seriesId()));
         boolean textTimestamp = checked.timestampType() instanceof StringType;
         DataType timestampType = checked.timestampType();
         if (textTimestamp) {
@@ -58,7 +73,7 @@ final class InputSteps {
                     : text.try_cast(DataTypes.TimestampType)).as(in.timestamp()));
             timestampType = DataTypes.TimestampType;
         } else {
-            columns.add(col(in.timestamp()));
+            columns.add(oneZero(col(in.timestamp()), timestampType).as(in.timestamp()));
         }
         for (String feature : in.features()) {
             columns.add(col(feature).cast(DataTypes.DoubleType));
@@ -77,7 +92,18 @@ final class InputSteps {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
                 in.seriesId(), in.timestamp());
         return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
-                timestampType);
+                timestampType, footers);
+    }
+
+    /**
+     * A float or double key with -0.0 as 0.0: Spark partitions and sorts the two as one key, Java's
+     * equals (the window cutter's) would see two. NaN needs nothing: both take all NaNs as one.
+     */
+    private static Column oneZero(Column key, DataType type) {
+        if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
+            return when(key.equalTo(lit(0)), lit(0).cast(type)).otherwise(key);
+        }
+        return key;
     }
 
     /**
@@ -114,8 +140,45 @@ final class InputSteps {
                 throw new InputDataException("cannot read input.path " + in.path() + " as " + in.format() + ": "
                         + e.getMessage().lines().findFirst().orElse(""));
             }
+            // Schema inference reads a footer: a truncated file can fail here already.
+            Optional<InputDataException> unreadable = InputFiles.unreadable(e);
+            if (unreadable.isPresent()) {
+                throw unreadable.get();
+            }
             throw e;
         }
+    }
+
+    /**
+     * Parquet files Spark skipped (ignoreCorruptFiles): those whose footer the driver could not read, and,
+     * when fewer rows than the footers hold reached the tasks, those Spark stopped reading part-way. Only
+     * then are the rows of each file counted again, in a job of their own.
+     */
+    List<RunReport.SkippedInputFile> skippedFiles(SparkSession spark, JobConfig.Input in, long rowsRead) {
+        if (this.footers.isEmpty()) {
+            return List.of();
+        }
+        InputFiles.Footers footers = this.footers.get();
+        List<RunReport.SkippedInputFile> skipped = new ArrayList<>(footers.skipped());
+        if (rowsRead == footers.rows()) {
+            return skipped;
+        }
+        // The hash makes Spark decode the job's columns: a count alone reads only the footers.
+        Column[] columns = InputFiles.columnKeys(in).keySet().stream().map(functions::col).toArray(Column[]::new);
+        Dataset<Row> perFile = load(spark, in).groupBy(input_file_name())
+                .agg(functions.count(lit(1)), functions.max(functions.hash(columns)));
+        Map<String, Long> readByFile = new HashMap<>();
+        for (Row file : perFile.collectAsList()) {
+            readByFile.put(new Path(file.getString(0)).toUri().getPath(), file.getLong(1));
+        }
+        footers.rowsByFile().forEach((file, rows) -> {
+            long read = readByFile.getOrDefault(new Path(file).toUri().getPath(), 0L);
+            if (read < rows) {
+                skipped.add(new RunReport.SkippedInputFile(file, "read " + read + " of its " + rows
+                        + " rows: Spark skipped the rest, which it could not read"));
+            }
+        });
+        return skipped;
     }
 
     Dataset<Row> steps() {

@@ -21,6 +21,7 @@ import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
 import io.lstmspark.model.keras.StateTapPlanner;
 import io.lstmspark.model.keras.TapCheck;
+import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
@@ -71,6 +72,7 @@ public final class LstmSparkJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(LstmSparkJob.class);
     private static final String CHUNK_COLUMN = "_lstm_spark_chunk";
+    private static final String AFTER_CUTOFF_COLUMN = "_lstm_spark_after_cutoff";
     /** TensorFlow's inter-op setting for "run every op in the thread that called Session.run". */
     private static final int CALLER_THREAD = -1;
 
@@ -90,11 +92,12 @@ public final class LstmSparkJob {
     private RunReport run() {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        OutputColumns.check(config);
         InputSteps input = InputSteps.read(spark, config.input());
         long maxGap = maxGap(input.timestampType());
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
-                config.output().constantColumns());
+                config.output().constantColumns(), config.input().path(), config.model().path());
         lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -106,7 +109,7 @@ public final class LstmSparkJob {
             long t2 = System.nanoTime();
             Passes passes = config.mode() == WindowMode.STREAM ? streamPasses(input, model, target)
                     : windowPasses(input, maxGap, model, target);
-            List<TaskStats> tasks = passes.outputs().run();
+            List<TaskStats> tasks = namingUnreadableFiles(passes.outputs());
             lap("read_window_infer_write", t2);
             RunReport.Counts counts = RunReport.Counts.of(tasks);
             // Known only now, without a pass of its own; nothing has been published yet.
@@ -118,15 +121,22 @@ public final class LstmSparkJob {
                 LOG.warn("Input {} has no rows", config.input().path());
             }
 
+            if (!counts.nanOutputs().isEmpty()) {
+                LOG.warn("Windows with NaN or infinite outputs, by output column: {} (output.on-nan = {})",
+                        counts.nanOutputs(), config.output().onNan().name().toLowerCase(Locale.ROOT));
+            }
+
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
-                checkSamePass(counts, RunReport.Counts.of(passes.quarantine().run()));
-            } else {
-                target.clearQuarantine();
+                boolean outputsSetAside = config.output().onNan() == JobConfig.OnNan.QUARANTINE
+                        && !counts.nanOutputs().isEmpty();
+                checkSamePass(counts, RunReport.Counts.of(namingUnreadableFiles(
+                        () -> passes.quarantine().run(outputsSetAside))));
             }
             lap("quarantine", t3);
 
-            RunReport report = report(started, model, counts, tasks);
+            RunReport report = report(started, model, counts, tasks,
+                    input.skippedFiles(spark, config.input(), counts.inputRows()));
             target.writeReport(report);
             target.publish();
             published = true;
@@ -162,12 +172,13 @@ public final class LstmSparkJob {
         JobConfig.Input in = config.input();
         ModelSource given = new ModelSource(config.model().path(), config.model().tags());
         ModelSource source = ModelLocation.onThisJvm(given);
-        for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps())) {
+        ModelRequest request = modelRequest(source);
+        for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps(),
+                request.graphTensors())) {
             LOG.warn("Model {} runs {}, allowed by model.allow-ops", source.path(), allowed);
         }
         String fingerprint = ModelFingerprint.of(source.localPath());
         SessionThreads threads = sessionThreads();
-        ModelRequest request = modelRequest(source);
         // The driver checks the model with the same cached session its JVM's tasks will use (local mode).
         ModelCache.Lookup probe = ModelCache.getOrLoad(new ModelKey(source, threads, fingerprint));
         int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
@@ -202,7 +213,7 @@ public final class LstmSparkJob {
     }
 
     /** A mode's two passes over the input; the quarantine pass runs only when the first set records aside. */
-    private record Passes(Pass outputs, Pass quarantine) {
+    private record Passes(Pass outputs, QuarantinePass quarantine) {
     }
 
     /** One Spark job that writes and returns its tasks' stats. */
@@ -210,18 +221,25 @@ public final class LstmSparkJob {
         List<TaskStats> run();
     }
 
+    /** The quarantine pass: it evaluates windows again only when the first pass set some aside for their outputs. */
+    private interface QuarantinePass {
+        List<TaskStats> run(boolean outputsSetAside);
+    }
+
     private Passes windowPasses(InputSteps input, long maxGap, CheckedModel model, OutputTarget target) {
         Dataset<Row> sorted = sortedSteps(input);
         ExecutionPlan plan = new ExecutionPlan(
                 new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
-                model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")));
-        ExecutionPlan quarantinePlan = plan.forQuarantine();
+                model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
+                config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
+                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
                         target::writeWindows),
-                () -> runPass(sorted, (progress, stats) -> new WindowInference(quarantinePlan, progress, stats),
+                outputsSetAside -> runPass(sorted,
+                        (progress, stats) -> new WindowInference(plan.forQuarantine(outputsSetAside), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
@@ -229,15 +247,29 @@ public final class LstmSparkJob {
         checkStreamable(model.call(), model.windowLength());
         Dataset<Row> sorted = chunkMajorSteps(input, model.windowLength());
         StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
-                model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout());
+                model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
+                config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(
                 () -> runPass(sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
                                 model.call().outputs()), target::writeWindows),
-                () -> {
-                    // checkStreamable refuses quarantine mode, and bad input fails the first pass.
-                    throw new IllegalStateException("stream mode sets nothing aside");
-                });
+                // checkStreamable refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
+                outputsSetAside -> runPass(sorted,
+                        (progress, stats) -> new StreamInference(plan.forQuarantine(), progress, stats),
+                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+    }
+
+    /** Runs a pass; a file Spark fails to read mid-job (e.g. a CSV, or Parquet pages) is a user error naming it. */
+    private static List<TaskStats> namingUnreadableFiles(Pass pass) {
+        try {
+            return pass.run();
+        } catch (Exception e) {
+            Optional<InputDataException> unreadable = InputFiles.unreadable(e);
+            if (unreadable.isPresent()) {
+                throw unreadable.get();
+            }
+            throw e;
+        }
     }
 
     /** Makes a task's function from the pass's accumulators. */
@@ -281,15 +313,21 @@ public final class LstmSparkJob {
                 : steps.repartition(series);
     }
 
-    /** Steps partitioned by series and sorted by time; the forecast cutoff applied first. */
+    /**
+     * Steps partitioned by series and sorted by time, then by feature values (ascending, nulls last), so
+     * that of two rows at one timestamp the same one is kept in every run. Rows after the forecast cutoff
+     * are flagged, not filtered: tasks check them first and count them.
+     */
     private Dataset<Row> sortedSteps(InputSteps input) {
         JobConfig.Input in = config.input();
         Dataset<Row> steps = input.steps();
         if (config.mode() == WindowMode.FORECAST && config.forecastCutoff().isPresent()) {
-            steps = steps.filter(col(in.timestamp()).leq(cutoff(config.forecastCutoff().get(), input.timestampType())));
+            steps = steps.withColumn(AFTER_CUTOFF_COLUMN,
+                    col(in.timestamp()).gt(cutoff(config.forecastCutoff().get(), input.timestampType())));
         }
-        return bySeries(steps)
-                .sortWithinPartitions(col(in.seriesId()), col(in.timestamp()));
+        List<Column> order = new ArrayList<>(List.of(col(in.seriesId()), col(in.timestamp())));
+        in.features().forEach(feature -> order.add(col(feature).asc_nulls_last()));
+        return bySeries(steps).sortWithinPartitions(order.toArray(Column[]::new));
     }
 
     /**
@@ -396,7 +434,8 @@ public final class LstmSparkJob {
                 outputs, states, List.of());
     }
 
-    private RunReport report(Instant started, CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks) {
+    private RunReport report(Instant started, CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks,
+                             List<RunReport.SkippedInputFile> skippedFiles) {
         ModelCall call = model.call();
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
@@ -409,7 +448,8 @@ public final class LstmSparkJob {
                 new RunReport.ModelLoads(tasks.stream().mapToLong(TaskStats::modelLoads).sum(), model.loadedNow() ? 1 : 0),
                 RunReport.byExecutor(tasks),
                 stageMillis,
-                model.taps().map(LstmSparkJob::tapInfo).orElse(null));
+                model.taps().map(LstmSparkJob::tapInfo).orElse(null),
+                skippedFiles);
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {

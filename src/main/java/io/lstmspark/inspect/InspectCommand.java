@@ -1,6 +1,7 @@
 package io.lstmspark.inspect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lstmspark.LstmSparkException;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.report.RunReport;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import picocli.CommandLine;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Shows a model's tags, signatures (keys, tensors, dtypes, shapes), placeholders, and with --ops"
                 + " the top-level graph operations matching a pattern, read from its files.",
-                "Then it loads a SavedModel (unless it holds ops that reach outside the model) and shows its Keras LSTM"
+                "Then it loads a SavedModel (unless it holds ops the job refuses) and shows its Keras LSTM"
                         + " layers (units, activations and where they were read, the lstm:<layer>.<part> outputs that"
                         + " tap their states) and the self-check of those taps: the model runs on "
                         + "a few seeded random windows, and the taps plus the layers after the last LSTM must reproduce its"
@@ -33,7 +34,6 @@ import picocli.CommandLine;
                         + " LSTM layers recognised from their weights."})
 public final class InspectCommand implements Callable<Integer> {
 
-    static final int USER_ERROR = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,7 +81,7 @@ public final class InspectCommand implements Callable<Integer> {
                     windowLength == null ? OptionalInt.empty() : OptionalInt.of(windowLength)));
         } catch (ModelException e) {
             spec.commandLine().getErr().println("lstm-spark: error: " + e.getMessage());
-            return USER_ERROR;
+            return LstmSparkException.EXIT_CODE;
         }
         if (json) {
             spec.commandLine().getOut().println(RunReport.mapper().writeValueAsString(description));

@@ -36,7 +36,7 @@ record StateTapsDescription(String status, String reason, List<ModelSafety.Findi
     }
 
     static StateTapsDescription notLoaded(List<ModelSafety.Finding> riskyOps) {
-        return new StateTapsDescription(NOT_LOADED, "the model holds operations that reach outside the model, so "
+        return new StateTapsDescription(NOT_LOADED, "the model holds operations lstm-spark does not run, so "
                 + "inspect did not load it (the job refuses it too, unless model.allow-ops lists them)", riskyOps,
                 null, null, null, null, null, null, null);
     }

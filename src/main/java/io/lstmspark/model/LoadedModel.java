@@ -144,13 +144,17 @@ public final class LoadedModel implements AutoCloseable {
 
     /** A frozen GraphDef file (weights as constants, often large), read whatever its size. */
     public static GraphDef readFrozenGraphProto(Path file) {
+        GraphDef graph;
         try {
-            return parseWhole(file, GraphDef.parser());
+            graph = parseWhole(file, GraphDef.parser());
         } catch (IOException e) {
-            throw new ModelException("cannot read " + file + " as a frozen GraphDef (" + e.getMessage()
-                    + "): the file is damaged or is not a GraphDef; a model is a SavedModel directory or a"
-                    + " frozen GraphDef .pb file", e);
+            throw new ModelException(ModelFormat.notAModel(file).getMessage() + ": " + e.getMessage(), e);
         }
+        // Protobuf reads many byte strings as unknown fields; a GraphDef has nodes and no fields it does not know.
+        if (graph.getNodeCount() == 0 || !graph.getUnknownFields().asMap().isEmpty()) {
+            throw ModelFormat.notAModel(file);
+        }
+        return graph;
     }
 
     private static <T> T parseWhole(Path file, com.google.protobuf.Parser<T> parser) throws IOException {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -16,6 +17,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 
@@ -357,7 +359,8 @@ public final class ModelCallResolver {
      * Refuses a model whose outputs depend on earlier calls, as a stateful Keras layer's do (it keeps
      * its state in variables that every call updates): the job evaluates windows in any order, in
      * many JVMs. {@code first} and {@code second} are the same windows fed twice: a stateless model
-     * answers the same both times. Checked before the outputs' shapes, which a stateful export also
+     * answers the same both times. A model that draws random numbers differs too: then the message
+     * names its random ops instead. Checked before the outputs' shapes, which a stateful export also
      * gets wrong.
      */
     private static void checkStateless(LoadedModel model, Map<String, FoundTensor> outputs, List<String> fetches,
@@ -374,6 +377,16 @@ public final class ModelCallResolver {
                 largest = Math.max(largest, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
             }
             if (largest > SAME_CALL_TOLERANCE) {
+                Set<String> randomOps = ModelSafety.randomOpsBehind(model.metaGraph()
+                        .map(MetaGraphDef::getGraphDef).orElseGet(() -> model.graph().toGraphDef()), fetches);
+                if (!randomOps.isEmpty()) {
+                    throw new ModelException("model " + model.source().path() + " gives different outputs for the "
+                            + "same input: random ops " + String.join(", ", randomOps) + " (the same windows fed "
+                            + "twice gave outputs." + output.getKey() + " (" + output.getValue().description()
+                            + ") values up to " + largest + " apart). lstm-spark writes one value per window, so "
+                            + "a call may depend only on its windows: export the model without random ops in its "
+                            + "serving function (e.g. Dropout called with training=False, the default)");
+                }
                 throw new ModelException("model " + model.source().path() + " keeps state from call to call: "
                         + "the same windows fed twice gave outputs." + output.getKey() + " ("
                         + output.getValue().description() + ") values up to " + largest + " apart, as a stateful "

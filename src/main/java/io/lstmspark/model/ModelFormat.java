@@ -1,5 +1,7 @@
 package io.lstmspark.model;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,9 +22,30 @@ public enum ModelFormat {
                     + "point model.path at a SavedModel directory or a frozen GraphDef .pb file");
         }
         if (Files.isRegularFile(path)) {
+            if (!startsLikeGraphDef(path)) {
+                throw notAModel(path);
+            }
             return FROZEN_GRAPH;
         }
         throw new ModelException("model.path " + path + " does not exist (resolved against "
                 + Path.of("").toAbsolutePath() + ")");
+    }
+
+    /**
+     * Whether the file's first byte is the tag of a GraphDef field (node, library, version or versions),
+     * as protobuf writes them in field order: text and other files fail here, before any parse.
+     */
+    private static boolean startsLikeGraphDef(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            int first = in.read();
+            return first == 0x0a || first == 0x12 || first == 0x18 || first == 0x22;
+        } catch (IOException e) {
+            throw new ModelException("cannot read model.path " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ModelException notAModel(Path path) {
+        return new ModelException("not a model file: " + path + " (expected a SavedModel directory or a frozen"
+                + " GraphDef .pb)");
     }
 }

@@ -34,6 +34,16 @@ public record ModelRequest(ModelSource source, String signature, Optional<Tensor
         this(source, signature, input, outputs, List.of(), List.of());
     }
 
+    /** The graph tensors (op:N) the request names: what the job fetches besides signature tensors. */
+    public List<String> graphTensors() {
+        return Stream.of(input.stream(), outputs.values().stream(),
+                        states.stream().flatMap(state -> Stream.of(state.input(), state.output())))
+                .flatMap(refs -> refs)
+                .filter(TensorRef.GraphTensor.class::isInstance)
+                .map(ref -> ((TensorRef.GraphTensor) ref).name())
+                .toList();
+    }
+
     /** This request carrying {@code carried} from chunk to chunk as well. */
     public ModelRequest withStates(List<StatePair> carried) {
         return new ModelRequest(source, signature, input, outputs,

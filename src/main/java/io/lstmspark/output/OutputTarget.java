@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,12 +28,16 @@ import scala.Option;
  * Where a run's data, quarantine and report go, written so that a failed run never damages what an
  * earlier run left.
  *
- * <p>Unpartitioned output is written through Spark's commit protocol into a staging directory beside
- * the target and published by renaming it into place only when everything (data, quarantine, report)
- * is written. Partitioned output ({@code partition-by} constant columns such as a run date) uses
- * Spark's dynamic partition overwrite, which replaces only the partitions this run writes, at commit.
+ * <p>Everything (data, quarantine, report) is written through Spark's commit protocol into the run's
+ * own staging directory ({@link RunDirectory}) and published at the end by renames: unpartitioned
+ * output beside the target replaces the whole target; partitioned output ({@code partition-by}
+ * constant columns such as a run date) is staged inside the target and replaces only this run's
+ * partition of the data and of the quarantine, as Spark's dynamic partition overwrite would.
  */
 public final class OutputTarget {
+
+    /** Test hook: the driver's JVM halts during publish once swap N (0: data, 1: quarantine partition) is done. */
+    public static final String HALT_DURING_PUBLISH_CONF = "spark.lstmspark.test.haltAfterPublishSwap";
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputTarget.class);
 
@@ -46,34 +50,38 @@ public final class OutputTarget {
     private final List<String> partitionBy;
     private final Map<String, String> constants;
     private final FileSystem fs;
-    private final Path staging;
+    /** Where run directories go: beside an unpartitioned target, inside a partitioned one. */
+    private final Path runParent;
+    private final String runPrefix;
+    private RunDirectory run;
 
     private OutputTarget(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
                          Map<String, String> constants) {
         this.spark = spark;
-        this.target = new Path(path);
         this.overwrite = overwrite;
         this.partitionBy = List.copyOf(partitionBy);
         this.constants = Map.copyOf(constants);
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         try {
-            this.fs = target.getFileSystem(hadoopConf);
+            this.fs = new Path(path).getFileSystem(hadoopConf);
         } catch (IOException e) {
             throw new UncheckedIOException("no file system for output.path " + path, e);
         }
-        this.staging = partitionBy.isEmpty()
-                ? new Path(target.getParent() == null ? new Path(".") : target.getParent(),
-                        "." + target.getName() + ".lstm-spark-staging-" + UUID.randomUUID())
-                : null;
+        this.target = fs.makeQualified(new Path(path));
+        this.runParent = partitionBy.isEmpty() && target.getParent() != null ? target.getParent() : target;
+        this.runPrefix = partitionBy.isEmpty() ? target.getName() + "." : "";
     }
 
     /**
-     * Checks, before any task runs, that the run may write where it is asked to.
+     * Checks, before any task runs, that the run may write where it is asked to, and rolls back or
+     * removes what dead runs left at the same target.
      *
      * @param partitionBy constant columns to partition by (each must be in {@code constants})
+     * @param inputPath   input.path, which output.path must neither be, hold, nor lie inside
+     * @param modelPath   model.path, likewise
      */
     public static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
-                                       Map<String, String> constants) {
+                                       Map<String, String> constants, String inputPath, String modelPath) {
         for (String column : partitionBy) {
             if (!constants.containsKey(column)) {
                 throw new OutputException("output.partition-by names '" + column
@@ -82,11 +90,21 @@ public final class OutputTarget {
             }
         }
         OutputTarget output = new OutputTarget(spark, path, overwrite, partitionBy, constants);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<OutputPathGuard.Kept> kept = new ArrayList<>(List.of(
+                new OutputPathGuard.Kept("input.path", inputPath, true),
+                new OutputPathGuard.Kept("model.path", modelPath, true)));
+        kept.addAll(OutputPathGuard.protectedDirectories(output.fs,
+                spark.conf().get("spark.sql.warehouse.dir", null)));
+        OutputPathGuard.check(OutputPathGuard.resolve(path, conf), kept, conf);
+        RunDirectory.cleanUpDeadRuns(output.fs, output.runParent, output.runPrefix);
         if (!overwrite && output.exists(output.dataLocation(output.target))) {
             throw new OutputException((partitionBy.isEmpty() ? "output.path " : "output partition ")
                     + output.dataLocation(output.target) + " already exists and output.mode is error-if-exists: "
                     + "choose another output.path or set output.mode = overwrite");
         }
+        RunDirectory.checkRenamable(output.fs, output.runParent,
+                output.swaps(output.target).stream().map(RunDirectory.Swap::destination).toList());
         return output;
     }
 
@@ -100,49 +118,42 @@ public final class OutputTarget {
         write(withConstants(records), new Path(root(), QuarantineRecords.DIRECTORY));
     }
 
-    /** Removes quarantine records an earlier run left for this run's partition (this run has none). */
-    public void clearQuarantine() {
-        if (!partitionBy.isEmpty()) {
-            delete(dataLocation(new Path(target, QuarantineRecords.DIRECTORY)));
-        }
-    }
-
     public Path writeReport(RunReport report) {
         return report.writeTo(dataLocation(root()).toString(), spark.sparkContext().hadoopConfiguration());
     }
 
-    /** Makes the run's output visible at the target, replacing an earlier one. */
+    /**
+     * Makes the run's output visible at the target, replacing an earlier one (or, partitioned, its
+     * partition; a quarantine partition this run did not write is removed).
+     */
     public void publish() {
-        if (staging == null) {
-            return;
-        }
-        try {
-            Path previous = null;
-            if (fs.exists(target)) {
-                previous = new Path(staging.getParent(), "." + target.getName() + ".lstm-spark-replaced-"
-                        + UUID.randomUUID());
-                rename(target, previous);
-            } else if (target.getParent() != null) {
-                fs.mkdirs(target.getParent());
-            }
-            rename(staging, target);
-            if (previous != null) {
-                fs.delete(previous, true);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish " + staging + " as " + target, e);
-        }
+        run.publish(swaps(run.output()), Integer.parseInt(spark.conf().get(HALT_DURING_PUBLISH_CONF, "-1")));
+        LOG.info("Published {}", dataLocation(target));
     }
 
     /** Deletes what a failed run staged; the target stays as it was. */
     public void abandon() {
-        if (staging != null) {
-            delete(staging);
+        if (run != null) {
+            run.close();
         }
     }
 
+    /** What publish moves from the staged output {@code staged} to the target. */
+    private List<RunDirectory.Swap> swaps(Path staged) {
+        if (partitionBy.isEmpty()) {
+            return List.of(new RunDirectory.Swap(staged, target, overwrite));
+        }
+        return List.of(new RunDirectory.Swap(dataLocation(staged), dataLocation(target), overwrite),
+                new RunDirectory.Swap(dataLocation(new Path(staged, QuarantineRecords.DIRECTORY)),
+                        dataLocation(new Path(target, QuarantineRecords.DIRECTORY)), true));
+    }
+
+    /** The staged output, in the run's directory, created when first needed. */
     private Path root() {
-        return staging != null ? staging : target;
+        if (run == null) {
+            run = RunDirectory.create(fs, runParent, runPrefix);
+        }
+        return run.output();
     }
 
     /** The directory holding this run's rows under {@code root}: root itself, or its partition. */
@@ -198,14 +209,7 @@ public final class OutputTarget {
                         .option("parquet.enable.dictionary#" + field.name(), "true");
             }
         }
-        if (partitionBy.isEmpty()) {
-            writer.mode(SaveMode.ErrorIfExists).parquet(path.toString());
-        } else {
-            writer.mode(overwrite ? SaveMode.Overwrite : SaveMode.Append)
-                    .option("partitionOverwriteMode", "dynamic")
-                    .partitionBy(partitionBy.toArray(String[]::new))
-                    .parquet(path.toString());
-        }
+        writer.mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new)).parquet(path.toString());
     }
 
     private boolean exists(Path path) {
@@ -216,17 +220,4 @@ public final class OutputTarget {
         }
     }
 
-    private void rename(Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("rename " + from + " -> " + to + " failed");
-        }
-    }
-
-    private void delete(Path path) {
-        try {
-            fs.delete(path, true);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", path, e.getMessage());
-        }
-    }
 }

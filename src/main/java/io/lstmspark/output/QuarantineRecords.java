@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.Window;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -28,17 +29,19 @@ public final class QuarantineRecords {
     private QuarantineRecords() {
     }
 
-    public static Row row(RowProblem problem, Object seriesId, Object timestamp, String detail) {
-        return RowFactory.create(KIND_ROW, problem.label(), text(seriesId), text(timestamp), null, detail);
+    public static Row row(RowProblem problem, Object seriesId, Object timestamp, String detail, KeyText keys) {
+        return RowFactory.create(KIND_ROW, problem.label(), keys.of(seriesId), keys.of(timestamp), null, detail);
     }
 
     /** A window left out because its step at {@code at} has {@code problem}. */
-    public static Row window(Window window, RowProblem problem, Object at) {
-        return RowFactory.create(KIND_WINDOW, problem.windowLabel(), text(window.seriesId()), text(window.start()),
-                text(window.end()), "step at " + at + ": " + problem.label());
+    public static Row window(Window window, RowProblem problem, Object at, KeyText keys) {
+        return RowFactory.create(KIND_WINDOW, problem.windowLabel(), keys.of(window.seriesId()),
+                keys.of(window.start()), keys.of(window.end()), "step at " + keys.of(at) + ": " + problem.label());
     }
 
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
+    /** A window evaluated, whose outputs are not finite (output.on-nan = quarantine); in stream mode, a chunk. */
+    public static Row outputWindow(Object seriesId, Object start, Object end, List<OutputFault> faults, KeyText keys) {
+        return RowFactory.create(KIND_WINDOW, OutputFault.reason(faults), keys.of(seriesId), keys.of(start),
+                keys.of(end), OutputFault.describe(faults));
     }
 }

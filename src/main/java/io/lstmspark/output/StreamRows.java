@@ -22,6 +22,11 @@ public final class StreamRows {
     private StreamRows() {
     }
 
+    /** The columns that identify a row of {@code layout}, before the output columns. */
+    public static List<String> keyColumns(StreamLayout layout) {
+        return Arrays.asList(schema(layout, DataTypes.StringType, DataTypes.StringType, List.of()).fieldNames());
+    }
+
     public static StructType schema(StreamLayout layout, DataType seriesIdType, DataType timestampType,
                                     List<ModelCall.FetchedOutput> outputs) {
         StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);

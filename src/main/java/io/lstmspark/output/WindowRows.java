@@ -22,21 +22,26 @@ public final class WindowRows {
     }
 
     public static void emit(WindowBatch batch, BatchOutputs outputs, Consumer<Row> sink) {
-        List<ModelCall.FetchedOutput> fetched = outputs.outputs();
         for (int w = 0; w < batch.size(); w++) {
-            Object[] values = new Object[KEY_COLUMNS + fetched.size()];
-            values[0] = batch.seriesId(w);
-            values[1] = batch.start(w);
-            values[2] = batch.end(w);
-            for (int o = 0; o < fetched.size(); o++) {
-                ModelCall.FetchedOutput output = fetched.get(o);
-                int offset = w * output.windowSize();
-                values[KEY_COLUMNS + o] = output.type() == ElementType.FLOAT32
-                        ? slice(outputs.floats(o), offset, output.windowShape())
-                        : slice(outputs.doubles(o), offset, output.windowShape());
-            }
-            sink.accept(RowFactory.create(values));
+            emit(batch, outputs, w, sink);
         }
+    }
+
+    /** The row of the batch's window {@code w}. */
+    public static void emit(WindowBatch batch, BatchOutputs outputs, int w, Consumer<Row> sink) {
+        List<ModelCall.FetchedOutput> fetched = outputs.outputs();
+        Object[] values = new Object[KEY_COLUMNS + fetched.size()];
+        values[0] = batch.seriesId(w);
+        values[1] = batch.start(w);
+        values[2] = batch.end(w);
+        for (int o = 0; o < fetched.size(); o++) {
+            ModelCall.FetchedOutput output = fetched.get(o);
+            int offset = w * output.windowSize();
+            values[KEY_COLUMNS + o] = output.type() == ElementType.FLOAT32
+                    ? slice(outputs.floats(o), offset, output.windowShape())
+                    : slice(outputs.doubles(o), offset, output.windowShape());
+        }
+        sink.accept(RowFactory.create(values));
     }
 
     /** One window's values as a boxed scalar (rank 0) or a nested primitive array of {@code shape}. */

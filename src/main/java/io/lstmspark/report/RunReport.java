@@ -29,13 +29,18 @@ public record RunReport(
         ModelLoads modelLoads,
         Map<String, ExecutorInfo> executors,
         Map<String, Long> stageMillis,
-        @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped) {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
 
     public record ModelInfo(String path, String format, String fingerprint, String signature, String inputTensor,
                             long[] inputWindowShape, List<OutputInfo> outputs) {
+    }
+
+    /** An input file Spark skipped as unreadable (ignoreCorruptFiles): its rows are in no count. */
+    public record SkippedInputFile(String path, String reason) {
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {
@@ -57,7 +62,7 @@ public record RunReport(
     }
 
     /**
-     * Counts that reconcile: {@code input_rows} = rows placed + sum(rows_rejected);
+     * Counts that reconcile: {@code input_rows} = rows placed + sum(rows_rejected) + rows_after_cutoff;
      * {@code windows_cut} = {@code windows_written} + sum(windows_quarantined);
      * {@code quarantine_records} = sum(rows_rejected) + sum(rows_with_bad_values) + sum(windows_quarantined).
      *
@@ -65,11 +70,14 @@ public record RunReport(
      *
      * @param skipped           series (or segments between gaps) that gave no window, by reason
      * @param peakCarriedStates stream mode: most series whose LSTM state one task held at once
+     * @param nanOutputs        windows whose output column held NaN or infinite values, by column, whatever
+     *                          output.on-nan did with them
+     * @param rowsAfterCutoff   forecast mode: rows after forecast.cutoff (checked, then left out)
      */
     public record Counts(long inputRows, Map<String, Long> rowsRejected, Map<String, Long> rowsWithBadValues,
                          long series, long gaps, Map<String, Long> skipped, long windowsCut, long windowsWritten,
                          Map<String, Long> windowsQuarantined, long quarantineRecords, long batches,
-                         long peakCarriedStates) {
+                         long peakCarriedStates, Map<String, Long> nanOutputs, long rowsAfterCutoff) {
 
         /** Totals of the tasks' stats. */
         public static Counts of(List<TaskStats> tasks) {
@@ -77,6 +85,7 @@ public record RunReport(
             Map<String, Long> badValues = new TreeMap<>();
             Map<String, Long> skipped = new TreeMap<>();
             Map<String, Long> quarantined = new TreeMap<>();
+            Map<String, Long> nanOutputs = new TreeMap<>();
             long inputRows = 0;
             long series = 0;
             long gaps = 0;
@@ -85,9 +94,11 @@ public record RunReport(
             long records = 0;
             long batches = 0;
             long peakCarried = 0;
+            long afterCutoff = 0;
             for (TaskStats task : tasks) {
                 peakCarried = Math.max(peakCarried, task.peakCarriedStates());
                 inputRows += task.inputRows();
+                afterCutoff += task.rowsAfterCutoff();
                 series += task.series();
                 gaps += task.gaps();
                 cut += task.windowsCut();
@@ -98,9 +109,10 @@ public record RunReport(
                 task.rowsWithBadValues().forEach((k, v) -> badValues.merge(k, v, Long::sum));
                 task.skipped().forEach((k, v) -> skipped.merge(k, v, Long::sum));
                 task.windowsQuarantined().forEach((k, v) -> quarantined.merge(k, v, Long::sum));
+                task.nanOutputs().forEach((k, v) -> nanOutputs.merge(k, v, Long::sum));
             }
             return new Counts(inputRows, rowsRejected, badValues, series, gaps, skipped, cut, written, quarantined,
-                    records, batches, peakCarried);
+                    records, batches, peakCarried, nanOutputs, afterCutoff);
         }
     }
 

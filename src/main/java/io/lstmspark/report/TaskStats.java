@@ -25,17 +25,21 @@ import java.util.Map;
  * @param modelNanos         time spent in session runs
  * @param taskNanos          time from the task's first row to its last output row
  * @param peakCarriedStates  stream mode: most series whose LSTM state the task held at once
+ * @param nanOutputs         windows whose output column holds NaN or infinite values, by column
+ * @param rowsAfterCutoff    forecast mode: rows with a valid key after forecast.cutoff, not used
  */
 public record TaskStats(String executorId, String host, long pid, int partition, long inputRows, Map<String, Long> rowsRejected,
                         Map<String, Long> rowsWithBadValues, long series, long gaps, Map<String, Long> skipped,
                         long windowsCut, long windowsWritten, Map<String, Long> windowsQuarantined, long batches,
-                        long modelLoads, String threads, long modelNanos, long taskNanos, long peakCarriedStates)
+                        long modelLoads, String threads, long modelNanos, long taskNanos, long peakCarriedStates,
+                        Map<String, Long> nanOutputs, long rowsAfterCutoff)
         implements Serializable {
     public TaskStats {
         rowsRejected = Map.copyOf(rowsRejected);
         rowsWithBadValues = Map.copyOf(rowsWithBadValues);
         skipped = Map.copyOf(skipped);
         windowsQuarantined = Map.copyOf(windowsQuarantined);
+        nanOutputs = Map.copyOf(nanOutputs);
     }
 
     /** Quarantine records this task's input gives: rejected rows, rows with bad values, windows left out. */

@@ -11,7 +11,9 @@ public enum RowProblem {
     DUPLICATE_TIMESTAMP("duplicate_timestamp", true),
     NULL_VALUE("null_value", false),
     NAN_VALUE("nan_value", false),
-    INFINITE_VALUE("infinite_value", false);
+    INFINITE_VALUE("infinite_value", false),
+    /** A finite value a float32 model would receive as infinity. */
+    OUT_OF_FLOAT32_RANGE("out_of_float32_range", false);
 
     private final String label;
     private final boolean unplaceable;

@@ -23,6 +23,7 @@ public final class StepReader {
 
     private final Layout layout;
     private final boolean needsTime;
+    private final boolean float32;
     private final double[] values;
 
     private Object seriesId;
@@ -31,9 +32,14 @@ public final class StepReader {
     private RowProblem problem;
     private String detail;
 
-    public StepReader(Layout layout, boolean needsTime) {
+    /**
+     * @param needsTime whether timestamps are put on the {@link TimeAxis} (for gap detection)
+     * @param float32   whether the model takes float32, so that finite values beyond its range are bad
+     */
+    public StepReader(Layout layout, boolean needsTime, boolean float32) {
         this.layout = layout;
         this.needsTime = needsTime;
+        this.float32 = float32;
         this.values = new double[layout.featureNames().size()];
     }
 
@@ -69,11 +75,15 @@ public final class StepReader {
             } else {
                 values[f] = row.getDouble(field);
                 valueProblem = RowProblem.ofValue(values[f]);
+                if (float32 && valueProblem == null && Float.isInfinite((float) values[f])) {
+                    valueProblem = RowProblem.OUT_OF_FLOAT32_RANGE;
+                }
             }
             if (valueProblem != null && problem == null) {
                 problem = valueProblem;
                 detail = "feature '" + layout.featureNames().get(f) + "' is "
-                        + (valueProblem == RowProblem.NULL_VALUE ? "null" : String.valueOf(values[f]));
+                        + (valueProblem == RowProblem.NULL_VALUE ? "null" : String.valueOf(values[f]))
+                        + (valueProblem == RowProblem.OUT_OF_FLOAT32_RANGE ? ", beyond the float32 model's range" : "");
             }
         }
         return true;

@@ -115,6 +115,12 @@ public final class WindowCutter {
         finishSeries();
     }
 
+    /** A copy of the values of the last step accepted into the current series. */
+    public double[] lastStepValues() {
+        int last = (nextSlot == 0 ? spec.length() : nextSlot) - 1;
+        return java.util.Arrays.copyOfRange(values, last * features, (last + 1) * features);
+    }
+
     /** Series seen so far, skipped ones included. */
     public long seriesCount() {
         return seriesCount;

@@ -14,23 +14,30 @@ import java.io.Serializable;
  *
  * @param maxGap                      gaps wider than this split series (on {@code TimeAxis}), or NO_MAX_GAP
  * @param emit                        what the tasks write: evaluated windows, or quarantine records
+ * @param onNan                       what to do with a window whose outputs are not finite
  * @param failFirstAttemptOfPartition test hook: this partition's first attempt fails mid-way (-1: none)
+ * @param timeZone                    Spark's session time zone, in which quarantine records show timestamps
+ * @param afterCutoffField            the field that flags rows after forecast.cutoff, or -1 without a cutoff
  */
 public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
-                     int failFirstAttemptOfPartition) implements Serializable {
+                     int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField)
+        implements Serializable {
 
     /** The two passes over the sorted steps. */
     public enum Emit {
         /** Evaluate windows and write their outputs (counting everything else). */
         OUTPUTS,
         /** Write what the first pass left out, without evaluating anything. */
-        QUARANTINE
+        QUARANTINE,
+        /** Write what the first pass left out, evaluating windows again to find those whose outputs are not finite. */
+        QUARANTINE_EVALUATED
     }
 
-    public ExecutionPlan forQuarantine() {
-        return new ExecutionPlan(windows, layout, maxGap, onBad, Emit.QUARANTINE, inputType, batchSize, modelKey, call,
-                -1);
+    /** @param outputsSetAside the first pass set windows aside for their outputs: this pass must evaluate too */
+    public ExecutionPlan forQuarantine(boolean outputsSetAside) {
+        return new ExecutionPlan(windows, layout, maxGap, onBad, outputsSetAside ? Emit.QUARANTINE_EVALUATED
+                : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField);
     }
 
     int featureCount() {

@@ -4,8 +4,11 @@ import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.BatchRunner;
+import io.lstmspark.model.ElementType;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
+import io.lstmspark.output.KeyText;
+import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.WindowRows;
 import io.lstmspark.report.TaskStats;
@@ -43,7 +46,9 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private final Iterator<Row> steps;
     private final ExecutionPlan plan;
+    /** Windows are evaluated: always in the first pass, in the quarantine pass when outputs set windows aside. */
     private final boolean evaluate;
+    private final boolean emitOutputs;
     private final LongAccumulator windowProgress;
     private final CollectionAccumulator<TaskStats> taskStats;
     private final TaskContext task;
@@ -54,6 +59,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private final TaskBatch taskBatch;
     private final WindowBatch batch;
     private final BatchRunner runner;
+    private final KeyText keys;
 
     private LoadedModel model;
     private final long startedNanos = System.nanoTime();
@@ -64,12 +70,15 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                       CollectionAccumulator<TaskStats> taskStats) {
         this.steps = steps;
         this.plan = plan;
-        this.evaluate = plan.emit() == ExecutionPlan.Emit.OUTPUTS;
+        this.evaluate = plan.emit() != ExecutionPlan.Emit.QUARANTINE;
+        this.emitOutputs = plan.emit() == ExecutionPlan.Emit.OUTPUTS;
         this.windowProgress = windowProgress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP);
+        this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP,
+                plan.inputType() == ElementType.FLOAT32);
         this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
+        this.keys = new KeyText(plan.timeZone());
         if (evaluate) {
             this.taskBatch = TaskBatch.open(task, "window-task", plan.inputType(), plan.batchSize(),
                     plan.windows().length(), plan.featureCount());
@@ -111,6 +120,11 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(), counters.rowsRejected);
             return;
         }
+        // Checked first, so that a bad key is reported whatever the cutoff; values after it are not used.
+        if (plan.afterCutoffField() >= 0 && row.getBoolean(plan.afterCutoffField())) {
+            counters.rowsAfterCutoff++;
+            return;
+        }
         if (reader.problem() != null) {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail(),
                     counters.rowsWithBadValues);
@@ -123,13 +137,13 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
                           java.util.Map<String, Long> counts) {
         if (plan.onBad() == JobConfig.BadInput.FAIL) {
             throw new InputDataException("bad input row (" + problem.label() + "): "
-                    + (seriesId == null ? "" : "series " + seriesId + ", ")
-                    + (timestamp == null ? "" : "timestamp " + timestamp + ", ") + detail
+                    + (seriesId == null ? "" : "series " + keys.of(seriesId) + ", ")
+                    + (timestamp == null ? "" : "timestamp " + keys.of(timestamp) + ", ") + detail
                     + ". Fix the input, or set input.on-bad = quarantine to set such rows aside.");
         }
         TaskCounters.count(counts, problem.label());
-        if (!evaluate) {
-            pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail));
+        if (!emitOutputs) {
+            pending.add(QuarantineRecords.row(problem, seriesId, timestamp, detail, keys));
         }
     }
 
@@ -140,7 +154,6 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             return;
         }
         batch.add(window);
-        counters.windowsWritten++;
         if (batch.isFull()) {
             flush();
         }
@@ -150,14 +163,27 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     public void windowRejected(Window window, RowProblem problem, Object at) {
         counters.windowsCut++;
         TaskCounters.count(counters.windowsQuarantined, problem.windowLabel());
-        if (!evaluate) {
-            pending.add(QuarantineRecords.window(window, problem, at));
+        if (!emitOutputs) {
+            pending.add(QuarantineRecords.window(window, problem, at, keys));
         }
     }
 
     @Override
     public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
-        leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp", counters.rowsRejected);
+        // The row kept came first in the sort: the smallest feature values (LstmSparkJob.sortedSteps).
+        leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp; kept "
+                + featureText(cutter.lastStepValues()) + ", dropped " + featureText(reader.values()),
+                counters.rowsRejected);
+    }
+
+    /** Feature values as "x0=1.0, x1=2.0" (null values read as NaN). */
+    private String featureText(double[] values) {
+        StringBuilder text = new StringBuilder();
+        List<String> names = plan.layout().featureNames();
+        for (int f = 0; f < values.length; f++) {
+            text.append(f == 0 ? "" : ", ").append(names.get(f)).append('=').append(values[f]);
+        }
+        return text.toString();
     }
 
     @Override
@@ -177,7 +203,20 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
             outputs = runner.run(loaded, input, List.of(), batch.size());
         }
         counters.modelNanos += System.nanoTime() - started;
-        WindowRows.emit(batch, outputs, pending::add);
+        OutputFault.Finder faultFinder = new OutputFault.Finder(outputs);
+        for (int w = 0; w < batch.size(); w++) {
+            List<OutputFault> faults = faultFinder.find(w, -1);
+            if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters,
+                    "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
+                counters.windowsWritten++;
+                if (emitOutputs) {
+                    WindowRows.emit(batch, outputs, w, pending::add);
+                }
+            } else if (!emitOutputs) {
+                pending.add(QuarantineRecords.outputWindow(batch.seriesId(w), batch.start(w), batch.end(w), faults,
+                        keys));
+            }
+        }
         batch.clear();
         counters.batches++;
         if (task.partitionId() == plan.failFirstAttemptOfPartition() && task.attemptNumber() == 0) {
@@ -199,7 +238,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
     private void finish() {
         finished = true;
         close();
-        windowProgress.add(evaluate ? counters.windowsWritten : counters.windowsCut);
+        windowProgress.add(emitOutputs ? counters.windowsWritten : counters.windowsCut);
         taskStats.add(counters.toStats(task.partitionId(), cutter.seriesCount(),
                 cutter.gaps(), plan.modelKey().threads().toString(), System.nanoTime() - startedNanos));
         logProgress(true);
@@ -207,7 +246,7 @@ final class PartitionPipeline implements Iterator<Row>, WindowCutter.Sink {
 
     private void logProgress(boolean done) {
         long now = System.nanoTime();
-        if (!evaluate || (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS)) {
+        if (!emitOutputs || (!done && now - lastProgressNanos < PROGRESS_EVERY_NANOS)) {
             return;
         }
         lastProgressNanos = now;

@@ -7,6 +7,9 @@ import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCache;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelKey;
+import io.lstmspark.output.KeyText;
+import io.lstmspark.output.OutputFault;
+import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.StreamRows;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.Chunk;
@@ -55,6 +58,7 @@ final class StreamPipeline implements Iterator<Row> {
     private final CollectionAccumulator<TaskStats> taskStats;
     private final TaskContext task;
     private final StepReader reader;
+    private final KeyText keys;
     private final Chunk chunk;
     private final TaskBatch taskBatch;
     private final WindowBatch batch;
@@ -80,7 +84,8 @@ final class StreamPipeline implements Iterator<Row> {
         this.progress = progress;
         this.taskStats = taskStats;
         this.task = TaskContext.get();
-        this.reader = new StepReader(plan.layout(), false);
+        this.reader = new StepReader(plan.layout(), false, plan.inputType() == ElementType.FLOAT32);
+        this.keys = new KeyText(plan.timeZone());
         this.chunk = new Chunk(plan.chunkLength(), plan.featureCount());
         this.taskBatch = TaskBatch.open(task, "stream-task", plan.inputType(), plan.batchSize(), plan.chunkLength(),
                 plan.featureCount());
@@ -158,7 +163,6 @@ final class StreamPipeline implements Iterator<Row> {
         batchTimestamps.add(chunk.stepTimestamps());
         batchChunks.add(chunk.index());
         counters.windowsCut++;
-        counters.windowsWritten++;
         if (batch.isFull()) {
             flush();
         }
@@ -185,11 +189,24 @@ final class StreamPipeline implements Iterator<Row> {
             states.forEach(Tensor::close);
         }
         counters.modelNanos += System.nanoTime() - started;
+        OutputFault.Finder faultFinder = new OutputFault.Finder(outputs);
         for (int slot = 0; slot < batch.size(); slot++) {
             Object[] timestamps = batchTimestamps.get(slot);
             long chunkIndex = batchChunks.get(slot);
-            StreamRows.emit(plan.rows(), batch.seriesId(slot), chunkIndex, chunkIndex * plan.chunkLength(), timestamps,
-                    outputs, slot, pending::add);
+            Object seriesId = batch.seriesId(slot);
+            Object last = timestamps[timestamps.length - 1];
+            // A chunk set aside still carries its state: the series' later steps stay where they are.
+            List<OutputFault> faults = faultFinder.find(slot, timestamps.length);
+            if (faults.isEmpty() || NonFiniteOutputs.admit(plan.onNan(), faults, counters, "series " + seriesId
+                    + ", chunk " + chunkIndex + " (steps at " + timestamps[0] + " to " + last + ")")) {
+                counters.windowsWritten++;
+                if (!plan.quarantine()) {
+                    StreamRows.emit(plan.rows(), seriesId, chunkIndex, chunkIndex * plan.chunkLength(), timestamps,
+                            outputs, slot, pending::add);
+                }
+            } else if (plan.quarantine()) {
+                pending.add(QuarantineRecords.outputWindow(seriesId, timestamps[0], last, faults, keys));
+            }
             carry(batch.seriesId(slot), chunkIndex, timestamps, outputs, slot);
         }
         counters.batches++;

@@ -8,6 +8,7 @@ import org.apache.spark.SparkEnv;
 /** One task's running counts, turned into {@link TaskStats} when the task ends. */
 final class TaskCounters {
     long inputRows;
+    long rowsAfterCutoff;
     long windowsCut;
     long windowsWritten;
     long batches;
@@ -18,6 +19,8 @@ final class TaskCounters {
     final Map<String, Long> rowsWithBadValues = new HashMap<>();
     final Map<String, Long> skipped = new HashMap<>();
     final Map<String, Long> windowsQuarantined = new HashMap<>();
+    /** Windows whose output column holds NaN or infinite values, by column (written, set aside or failed). */
+    final Map<String, Long> nanOutputs = new HashMap<>();
 
     static void count(Map<String, Long> counts, String reason) {
         counts.merge(reason, 1L, Long::sum);
@@ -29,6 +32,6 @@ final class TaskCounters {
         return new TaskStats(env.executorId(), env.blockManager().blockManagerId().host(), ProcessHandle.current().pid(),
                 partition, inputRows, rowsRejected, rowsWithBadValues, series, gaps, skipped,
                 windowsCut, windowsWritten, windowsQuarantined, batches, modelLoads, threads, modelNanos, taskNanos,
-                peakCarriedStates);
+                peakCarriedStates, nanOutputs, rowsAfterCutoff);
     }
 }

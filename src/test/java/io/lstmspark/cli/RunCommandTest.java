@@ -3,6 +3,7 @@ package io.lstmspark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lstmspark.LstmSparkException;
 import io.lstmspark.testing.TestModels;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ class RunCommandTest {
     }
 
     private static void assertOneLineError(Outcome outcome, String... mentions) {
-        assertEquals(RunCommand.USER_ERROR, outcome.exitCode(), outcome.err());
+        assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode(), outcome.err());
         assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
         assertTrue(outcome.err().startsWith("lstm-spark: error: "), outcome.err());
         for (String mention : mentions) {
@@ -88,5 +89,22 @@ class RunCommandTest {
         assertOneLineError(run("run", "conf/sample.conf", "model.path=" + model, "output.path=" + dir.resolve("out")),
                 "WriteFile", "model.allow-ops");
         assertEquals(false, java.nio.file.Files.exists(dir.resolve("leak")), "the op never ran");
+    }
+
+    @Test
+    void aFractionalStrideIsRefusedRatherThanRunAsTwo() {
+        assertOneLineError(run("run", "conf/sample.conf", "window.stride=2.7", "output.path=" + dir.resolve("out")),
+                "window.stride is 2.7; it must be a whole number");
+        assertEquals(false, Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void aConstantColumnNamedLikeTheSeriesIdOrAnOutputIsRefused() {
+        assertOneLineError(run("run", "conf/sample.conf", "output.constant-columns.series_id=oops",
+                "output.path=" + dir.resolve("out")), "output.constant-columns.series_id", "key column 'series_id'");
+        assertOneLineError(run("run", "conf/sample.conf", "output.constant-columns.forecast=1.5",
+                "output.path=" + dir.resolve("out")), "output.constant-columns.forecast",
+                "output column 'forecast' (outputs.forecast)");
+        assertEquals(false, Files.exists(dir.resolve("out")));
     }
 }

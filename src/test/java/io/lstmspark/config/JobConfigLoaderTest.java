@@ -119,4 +119,41 @@ class JobConfigLoaderTest {
                 () -> JobConfigLoader.load(Optional.of(new File("no/such.conf")), REQUIRED));
         assertTrue(e.getMessage().contains("no/such.conf"), e.getMessage());
     }
+
+    @Test
+    void integerKeysGivenAFractionAreRefusedNamingKeyAndValue() throws IOException {
+        for (String key : List.of("window.stride", "window.length", "batch.size", "input.partitions",
+                "model.intra-op-threads", "model.inter-op-threads")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(key + "=2.7"), key);
+            assertEquals("configuration key " + key + " is 2.7; it must be a whole number", e.getMessage());
+        }
+        File file = dir.resolve("job.conf").toFile();
+        Files.writeString(file.toPath(), "window.stride = 2.7\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobConfigLoader.load(Optional.of(file), REQUIRED));
+        assertEquals("configuration key window.stride is 2.7; it must be a whole number", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("batch.max-bytes=1000.5"));
+        assertEquals("configuration key batch.max-bytes is 1000.5; it must be a whole number", e.getMessage());
+        assertEquals(3, load("window.stride=3.0").window().stride(), "a whole number written with .0 is whole");
+        assertEquals(1536L * 1024, load("batch.max-bytes=1.5m").batchMaxBytes(),
+                "a size with a unit may be fractional");
+    }
+
+    @Test
+    void aFeatureListedTwiceIsRefusedEvenInAnotherCase() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("input.features=[a, b, a]"));
+        assertEquals("configuration key input.features lists column 'a' twice: each feature is one column of the "
+                + "window, in the model's order", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("input.features=a,B,b"));
+        assertTrue(e.getMessage().contains("lists column 'b' twice (as 'B' and 'b')"), e.getMessage());
+    }
+
+    @Test
+    void onNanDefaultsToFailAndTakesItsThreeChoices() {
+        assertEquals(JobConfig.OnNan.FAIL, load().output().onNan());
+        assertEquals(JobConfig.OnNan.QUARANTINE, load("output.on-nan=quarantine").output().onNan());
+        assertEquals(JobConfig.OnNan.KEEP, load("output.on-nan=keep").output().onNan());
+        ConfigException e = assertThrows(ConfigException.class, () -> load("output.on-nan=drop"));
+        assertTrue(e.getMessage().contains("use one of fail, quarantine, keep"), e.getMessage());
+    }
 }

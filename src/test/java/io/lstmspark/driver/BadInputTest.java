@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lstmspark.LstmSparkException;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
+import io.lstmspark.testing.RecordedModel;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestModels;
 import io.lstmspark.testing.TestSpark;
@@ -20,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -233,6 +237,125 @@ class BadInputTest {
         assertEquals(3, report.counts().windowsWritten());
         assertReconciles(report, "csv", 7);
         assertTrue(quarantined("csv").stream().anyMatch(r -> ((String) r.getAs("detail")).contains("not-a-number")));
+    }
+
+    @Test
+    void finiteValueBeyondFloat32RangeFailsNamingSeriesTimestampAndColumn() {
+        String message = failureOf(parquet(cleanPlus(RowFactory.create("s2", TestData.minute(4), 1.0, -1e39))));
+        assertTrue(message.contains("out_of_float32_range") && message.contains("series s2")
+                && message.contains("timestamp 2026-03-01 00:04:00") && message.contains("feature 'x1' is -1.0E39"),
+                message);
+    }
+
+    @Test
+    void finiteValuesBeyondFloat32RangeAreQuarantinedWithTheWindowsThatContainThem() {
+        List<Row> rows = cleanPlus();
+        for (int t = 0; t < 6; t++) {
+            // 3.5e38 is beyond float32's largest value (3.4028235e38); Float.MAX_VALUE itself is not.
+            double x0 = t == 1 ? 1e39 : t == 4 ? 3.5e38 : t == 5 ? Float.MAX_VALUE : t;
+            rows.add(RowFactory.create("s2", TestData.minute(t), x0, 0.5));
+        }
+        RunReport report = quarantine(parquet(rows), "float32-range");
+        assertReconciles(report, "float32-range", 18);
+        RunReport.Counts c = report.counts();
+        assertEquals(Map.of("out_of_float32_range", 2L), c.rowsWithBadValues());
+        // s2's windows start at 0..3: those from 0 to 2 hold the step at 1, the one from 3 the step at 4.
+        assertEquals(Map.of("window_has_out_of_float32_range", 4L), c.windowsQuarantined());
+        assertEquals(8, c.windowsWritten());
+        assertTrue(quarantined("float32-range").stream().anyMatch(r -> r.getAs("reason").equals("out_of_float32_range")
+                && r.getAs("timestamp").equals("2026-03-01 00:01:00")
+                && ((String) r.getAs("detail")).contains("1.0E39")));
+    }
+
+    @Test
+    void float64ModelTakesValuesBeyondFloat32Range() throws IOException {
+        RecordedModel recorded = RecordedModel.read(Path.of("src/test/resources/fixtures/keras_float64"));
+        recorded.inputs()[0][0][0] = 1e39;
+        Path work = Files.createDirectories(dir.resolve("float64"));
+        List<String> args = new ArrayList<>(List.of("input.path=" + recorded.writeInput(work), "input.series-id=id",
+                "input.timestamp=ts", "input.features=[" + String.join(", ", recorded.featureColumns()) + "]",
+                "model.path=" + recorded.savedModel(), "model.signature=" + recorded.signature(),
+                "output.path=" + work.resolve("out")));
+        recorded.outputColumns().forEach((column, ref) -> args.add("outputs." + column + "=" + ref));
+        RunReport report = Jobs.run(null, args.toArray(String[]::new));
+        assertEquals(Map.of(), report.counts().rowsWithBadValues());
+        assertEquals(recorded.windows(), report.counts().windowsWritten());
+    }
+
+    @Test
+    void doubleSeriesIdsZeroAndNegativeZeroAreOneSeries() {
+        StructType schema = new StructType().add("id", DataTypes.DoubleType).add("ts", DataTypes.TimestampType)
+                .add("x0", DataTypes.DoubleType).add("x1", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            rows.add(RowFactory.create(t % 2 == 0 ? 0.0 : -0.0, TestData.minute(t), 1.0 * t, 0.5));
+        }
+        String input = TestData.writeParquet(dir.resolve("in" + runs++), rows, schema);
+        RunReport report = Jobs.run(null, job(input, "zero-ids"));
+        assertEquals(1, report.counts().series());
+        assertEquals(4, report.counts().windowsWritten(), "one series of 6 steps: windows from steps 0 to 3");
+        List<Row> written = TestSpark.session().read().parquet(dir.resolve("zero-ids").toString()).collectAsList();
+        assertTrue(written.stream().allMatch(r -> Double.doubleToRawLongBits(r.getAs("series_id")) == 0L),
+                "written as 0.0: " + written);
+    }
+
+    @Test
+    void doubleTimestampsZeroAndNegativeZeroAreOneTimestamp() {
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.DoubleType)
+                .add("x0", DataTypes.DoubleType).add("x1", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>(List.of(RowFactory.create("d", -0.0, 1.0, 1.0),
+                RowFactory.create("d", 0.0, 2.0, 2.0)));
+        for (int t = 1; t < 4; t++) {
+            rows.add(RowFactory.create("d", 1.0 * t, 1.0, 1.0));
+        }
+        String input = TestData.writeParquet(dir.resolve("in" + runs++), rows, schema);
+        String message = failureOf(input);
+        assertTrue(message.contains("duplicate_timestamp") && message.contains("timestamp 0.0"), message);
+        RunReport report = quarantine(input, "zero-ts");
+        assertEquals(Map.of("duplicate_timestamp", 1L), report.counts().rowsRejected());
+        assertReconciles(report, "zero-ts", 5);
+        assertEquals(2, report.counts().windowsWritten());
+    }
+
+    @Test
+    void ofTwoRowsAtOneTimestampTheOneWithSmallerValuesIsKeptWhateverTheFileOrder() {
+        Row duplicate = RowFactory.create("s1", TestData.minute(2), -5.0, 9.0);
+        Row original = TestData.rows(6, 6).get(8);
+        String expected = "kept x0=-5.0, x1=9.0, dropped x0=" + original.getDouble(2) + ", x1=" + original.getDouble(3);
+        List<Row> duplicateLast = cleanPlus(duplicate);
+        List<Row> duplicateFirst = new ArrayList<>(duplicateLast);
+        Collections.rotate(duplicateFirst, 1);
+        for (List<Row> rows : List.of(duplicateLast, duplicateFirst)) {
+            String output = "kept" + runs;
+            RunReport report = quarantine(parquet(rows), output);
+            assertReconciles(report, output, 13);
+            Row record = quarantined(output).get(0);
+            assertEquals("duplicate_timestamp", record.getAs("reason"));
+            String detail = record.getAs("detail");
+            assertTrue(detail.contains(expected), detail);
+        }
+    }
+
+    @Test
+    void quarantinedTimestampsAreShownInTheSessionTimeZone() {
+        String zone = java.util.TimeZone.getDefault().getID().equals("Asia/Tokyo") ? "America/New_York" : "Asia/Tokyo";
+        String input = parquet(cleanPlus(RowFactory.create("s1", TestData.minute(2), 9.0, 9.0)));
+        List<String> args = new ArrayList<>(List.of(job(input, "zone")));
+        args.add("input.on-bad=quarantine");
+        // Jobs.run would take the test session anew, which resets its time zone to UTC.
+        SparkSession spark = TestSpark.session();
+        String previous = spark.conf().get("spark.sql.session.timeZone");
+        spark.conf().set("spark.sql.session.timeZone", zone);
+        RunReport report;
+        try {
+            report = LstmSparkJob.run(spark, Jobs.config(null, args.toArray(String[]::new)));
+        } finally {
+            spark.conf().set("spark.sql.session.timeZone", previous);
+        }
+        assertReconciles(report, "zone", 13);
+        String local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .format(TestData.minute(2).toInstant().atZone(java.time.ZoneId.of(zone)));
+        assertEquals(local, quarantined("zone").get(0).getAs("timestamp"));
     }
 
     private static String[] concat(String[] a, String[] b) {

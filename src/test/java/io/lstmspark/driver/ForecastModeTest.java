@@ -1,7 +1,10 @@
 package io.lstmspark.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lstmspark.LstmSparkException;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
@@ -12,10 +15,13 @@ import io.lstmspark.testing.TestModels;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +83,8 @@ class ForecastModeTest {
         assertEquals(TestData.minute(4), rows.get("s1").getAs("window_end"));
         assertMatchesOracle(rows.get("s0"), 0, 4);
         assertEquals(2, report.counts().windowsWritten());
+        assertEquals(3, report.counts().rowsAfterCutoff(), "s0's steps at minutes 9, 10 and 11");
+        assertEquals(20, report.counts().inputRows(), "rows after the cutoff are input rows too");
     }
 
     @Test
@@ -84,6 +92,30 @@ class ForecastModeTest {
         RunReport report = Jobs.run(null, job("early", "forecast.cutoff=2026-03-01 00:03:00"));
         assertEquals(0, report.counts().windowsWritten());
         assertEquals(Map.of("series_shorter_than_window", 3L), report.counts().skipped());
+    }
+
+    @Test
+    void rowsAreCheckedBeforeTheCutoffAndTheRowsAfterItCounted() {
+        List<Row> rows = new ArrayList<>(TestData.rows(12, 5, 3));
+        rows.add(RowFactory.create("s1", null, 1.0, 1.0));
+        String withNull = TestData.writeParquet(dir.resolve("with-null"), rows, TestData.SCHEMA);
+        String[] args = job("checked", "forecast.cutoff=2026-03-01 00:08:00");
+        args[0] = "input.path=" + withNull;
+
+        Exception e = assertThrows(Exception.class, () -> Jobs.run(null, args));
+        String message = LstmSparkException.find(e).orElseThrow(() -> new AssertionError("not a user error", e)).getMessage();
+        assertTrue(message.contains("timestamp column 'ts' is null")
+                && message.contains("series s1"), message);
+
+        String[] quarantine = Arrays.copyOf(args, args.length + 1);
+        quarantine[args.length] = "input.on-bad=quarantine";
+        RunReport.Counts c = Jobs.run(null, quarantine).counts();
+        assertEquals(Map.of("null_timestamp", 1L), c.rowsRejected());
+        assertEquals(3, c.rowsAfterCutoff(), "s0's steps at minutes 9, 10 and 11");
+        // 12 + 5 + 3 steps and the row without timestamp; placed: s0's 9 steps up to the cutoff, s1's 5, s2's 3.
+        assertEquals(21, c.inputRows());
+        assertEquals(c.inputRows(), 9 + 5 + 3 + c.rowsRejected().get("null_timestamp") + c.rowsAfterCutoff());
+        assertEquals(2, c.windowsWritten());
     }
 
     /** The row's outputs equal the oracle on steps [start, start + LENGTH) of series i. */

@@ -158,4 +158,13 @@ class ModelMismatchTest {
         assertMentions(refused(stateful, "outputs={ y = output_0 }"), stateful, "keeps state from call to call",
                 "outputs.y", "stateful=False", "mode = stream");
     }
+
+    @Test
+    void modelWithARandomOpIsRefusedNamingTheOpNotAsStateful() throws Exception {
+        String random = Path.of("src/test/resources/hostile/random_output/saved_model").toString();
+        String message = refused(random, "outputs={ y = output_0 }");
+        assertMentions(message, random, "gives different outputs for the same input: random ops RandomUniform",
+                "outputs.y");
+        assertTrue(!message.contains("keeps state"), message);
+    }
 }

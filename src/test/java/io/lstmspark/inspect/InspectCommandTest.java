@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lstmspark.LstmSparkException;
 import io.lstmspark.cli.Main;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.sample.LstmWeights;
@@ -195,7 +196,7 @@ class InspectCommandTest {
     @Test
     void unknownSignatureListsTheModelsSignatures() {
         Outcome outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--signature", "predict");
-        assertEquals(InspectCommand.USER_ERROR, outcome.exitCode());
+        assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertMentions(outcome.err(), "no signature 'predict'", "[serving_default]", "--signature");
     }
 
@@ -205,7 +206,7 @@ class InspectCommandTest {
         Outcome outcome = inspect(model);
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "State taps (lstm:<layer>.<part> outputs): not looked for:",
-                "inspect did not load it", "WriteFile (file) at graph node 'exfiltrate'",
+                "inspect did not load it", "WriteFile (not known to compute only) at graph node 'exfiltrate'",
                 "LSTM layers found from their weights");
         JsonNode taps = json(model, "--json").get("state_taps");
         assertEquals("not_loaded", taps.get("status").asText());
@@ -279,7 +280,7 @@ class InspectCommandTest {
     @Test
     void missingModelIsAOneLineErrorNamingThePath() {
         Outcome outcome = inspect(dir.resolve("absent"));
-        assertEquals(InspectCommand.USER_ERROR, outcome.exitCode());
+        assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
         assertMentions(outcome.err(), "lstm-spark: error: ", dir.resolve("absent").toString(), "does not exist");
     }
@@ -287,7 +288,7 @@ class InspectCommandTest {
     @Test
     void unknownTagSetListsTheModelsTagSets() {
         Outcome outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--tags", "train");
-        assertEquals(InspectCommand.USER_ERROR, outcome.exitCode());
+        assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertMentions(outcome.err(), "no meta graph tagged [train]", "[[serve]]", "--tags");
     }
 }

@@ -98,4 +98,34 @@ public final class TestModels {
         }
         return model;
     }
+
+    /**
+     * A SavedModel that takes {@code x} float32 [?, length, 1] and a carried state {@code h0} [?, 1]. Outputs:
+     * {@code logs} = log(x) per step [?, length, 1] (NaN where x &lt; 0, -infinity where x = 0), {@code mean}
+     * = mean(x) [?, 1] (finite), {@code running} = h0 + cumulative sum of x per step [?, length, 1], and the
+     * state {@code total} = h0 + sum(x) [?, 1] that continues {@code h0}.
+     */
+    public static Path logOfInput(Path dir, int length) {
+        Path model = dir.resolve("log-of-input");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, length, 1)));
+            Placeholder<TFloat32> h0 = tf.withName("h0").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 1)));
+            Operand<TFloat32> logs = tf.withName("logs").math.log(x);
+            Operand<TFloat32> mean = tf.withName("mean").math.mean(x, tf.constant(1));
+            Operand<TFloat32> running = tf.withName("running").math.add(tf.expandDims(h0, tf.constant(1)),
+                    tf.math.cumsum(x, tf.constant(1)));
+            Operand<TFloat32> total = tf.withName("total").math.add(h0, tf.sum(x, tf.constant(1)));
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder().input("x", x).input("h0", h0)
+                            .output("logs", logs).output("mean", mean).output("running", running)
+                            .output("total", total).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
 }
