@@ -14,6 +14,9 @@ import io.lstmspark.testing.TestModels;
 import io.lstmspark.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +151,7 @@ class NonFiniteOutputsTest {
         assertEquals(expected, recorded);
         Row zero = records.stream().filter(r -> r.getAs("series_id").equals("zero")).findFirst().orElseThrow();
         assertEquals("outputs.logs is infinite at [0, 0]", zero.getAs("detail"));
-        assertEquals(TestData.minute(0).toString(), zero.getAs("timestamp"), "a window record's timestamp: its start");
+        assertEquals(keyText(TestData.minute(0)), zero.getAs("timestamp"), "a window record's timestamp: its start");
     }
 
     @Test
@@ -179,7 +182,7 @@ class NonFiniteOutputsTest {
         List<Row> records = quarantined("forecast");
         assertEquals(1, records.size());
         assertEquals("b", records.get(0).getAs("series_id"));
-        assertEquals(TestData.minute(3).toString(), records.get(0).getAs("window_end"));
+        assertEquals(keyText(TestData.minute(3)), records.get(0).getAs("window_end"));
     }
 
     /** Stream mode over chunks of 3: "s" has -5 in its second chunk and a short third chunk (padded with zeros). */
@@ -213,7 +216,7 @@ class NonFiniteOutputsTest {
         List<Row> records = quarantined("stream-quarantine");
         assertEquals(1, records.size());
         Row record = records.get(0);
-        assertEquals(List.of("window", "output_nan", "s", TestData.minute(3).toString(), TestData.minute(5).toString(),
+        assertEquals(List.of("window", "output_nan", "s", keyText(TestData.minute(3)), keyText(TestData.minute(5)),
                 "outputs.logs is NaN at [1, 0]"), List.of(record.getAs("kind"), record.getAs("reason"),
                 record.getAs("series_id"), record.getAs("timestamp"), record.getAs("window_end"),
                 record.getAs("detail")));
@@ -225,5 +228,11 @@ class NonFiniteOutputsTest {
         assertTrue(Float.isNaN(Rows.floats(steps.get(4), "logs")[0]), "log(-5) at s's step 4");
         assertEquals(18, Rows.floats(steps.get(6), "running")[0], 1e-5);
         assertFalse(Files.exists(dir.resolve("stream-keep").resolve("_quarantine")));
+    }
+
+    /** A timestamp as quarantine records show it: Spark's text in the session time zone (UTC in tests). */
+    private static String keyText(Timestamp timestamp) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC)
+                .format(timestamp.toInstant());
     }
 }
