@@ -8,16 +8,19 @@ import io.lstmspark.output.PosixLocalFileSystem;
 import io.lstmspark.report.RunReport;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code run [CONFIG] [key=value ...]}: the batch job. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -30,14 +33,19 @@ final class RunCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "[CONFIG] [key=value...]",
-            description = "A HOCON job file (conf/*.conf), then overrides such as window.stride=4.")
+            description = "A HOCON job file (conf/*.conf), then overrides such as window.stride=4; spark.* keys "
+                    + "(spark.sql.shuffle.partitions=64) are Spark settings of the job's session.")
     List<String> arguments = new ArrayList<>();
+
+    @Option(names = "--conf", paramLabel = "spark.KEY=VALUE",
+            description = "A Spark setting of the job's session, as spark-submit takes it.")
+    Map<String, String> sparkSettings = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
         try {
             JobConfig config = config();
-            SparkSession spark = session();
+            SparkSession spark = session(sparkSettings);
             try {
                 RunReport report = LstmSparkJob.run(spark, config);
                 spec.commandLine().getOut().printf("lstm-spark: %d windows written to %s%n",
@@ -58,21 +66,34 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The job's configuration; spark.KEY=VALUE arguments join the --conf settings instead. */
     private JobConfig config() {
         Optional<File> file = Optional.empty();
-        List<String> overrides = new ArrayList<>(arguments);
-        if (!overrides.isEmpty() && !overrides.get(0).contains("=")) {
-            file = Optional.of(new File(overrides.remove(0)));
+        List<String> overrides = new ArrayList<>();
+        for (String argument : arguments) {
+            int eq = argument.indexOf('=');
+            if (argument.startsWith("spark.") && eq > 0) {
+                sparkSettings.put(argument.substring(0, eq).trim(), argument.substring(eq + 1).trim());
+            } else if (file.isEmpty() && overrides.isEmpty() && eq < 0) {
+                file = Optional.of(new File(argument));
+            } else {
+                overrides.add(argument);
+            }
         }
         return JobConfigLoader.load(file, overrides);
     }
 
-    /** Under spark-submit the master comes from it; started any other way, the job runs in local mode. */
-    private static SparkSession session() {
+    /**
+     * Under spark-submit the master comes from it; started any other way, the job runs in local mode.
+     * Settings given here apply to the session the job creates (under spark-submit, settings that size
+     * executors must go to spark-submit itself: the cluster is started by then).
+     */
+    private static SparkSession session(Map<String, String> settings) {
         SparkSession.Builder builder = PosixLocalFileSystem.use(SparkSession.builder().appName("lstm-spark"));
-        if (!new SparkConf().contains("spark.master")) {
+        if (!new SparkConf().contains("spark.master") && !settings.containsKey("spark.master")) {
             builder.master("local[*]");
         }
+        settings.forEach(builder::config);
         return builder.getOrCreate();
     }
 }

@@ -50,10 +50,17 @@ public final class JobConfigLoader {
             try {
                 fromFile = ConfigFactory.parseFile(file.get(), ConfigParseOptions.defaults().setAllowMissing(false));
             } catch (com.typesafe.config.ConfigException e) {
-                throw new ConfigException("cannot read configuration file " + file.get() + ": " + e.getMessage(), e);
+                throw new ConfigException("cannot read configuration file " + file.get() + ": " + parseError(e), e);
             }
         }
         Config fromArgs = parseOverrides(overrides);
+        // key={...} on the command line replaces the file's object at key; key.sub=value changes one entry.
+        for (String override : overrides) {
+            String key = override.substring(0, override.indexOf('=')).trim();
+            if (override.substring(override.indexOf('=') + 1).trim().startsWith("{")) {
+                fromFile = fromFile.withoutPath(key);
+            }
+        }
         Config user = fromArgs.withFallback(fromFile);
         rejectUnknownKeys(defaults, user);
         Config config;
@@ -84,7 +91,7 @@ public final class JobConfigLoader {
                     parsed = ConfigFactory.parseString("v = " + value,
                             ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).getValue("v");
                 } catch (com.typesafe.config.ConfigException e) {
-                    throw new ConfigException("argument " + key + ": cannot parse '" + value + "': " + e.getMessage(), e);
+                    throw new ConfigException("argument " + key + ": cannot parse '" + value + "': " + parseError(e), e);
                 }
             } else {
                 parsed = ConfigValueFactory.fromAnyRef(value, "command line");
@@ -92,6 +99,21 @@ public final class JobConfigLoader {
             result = result.withValue(key, parsed);
         }
         return result;
+    }
+
+    /**
+     * HOCON's message, where an unquoted colon (an {@code lstm:} or {@code op:N} reference) is the likely
+     * cause said as such: HOCON itself suggests renaming the file to .properties, which would not help.
+     */
+    private static String parseError(com.typesafe.config.ConfigException e) {
+        String message = e.getMessage();
+        int hint = message.indexOf(" (if you intended ':' to be part of a key or string value");
+        if (hint < 0) {
+            return message;
+        }
+        return message.substring(0, hint) + ": quote values that hold a colon, such as tensor references: "
+                + "h = \"lstm:lstm_8.h\", y = \"dense/BiasAdd:0\" (on the command line: 'outputs.h=lstm:lstm_8.h' "
+                + "needs no quotes, 'outputs={h = \"lstm:lstm_8.h\"}' does)";
     }
 
     private static void rejectUnknownKeys(Config defaults, Config user) {
@@ -102,6 +124,11 @@ public final class JobConfigLoader {
                 String suggestion = known.stream()
                         .min(Comparator.comparingInt(k -> LevenshteinDistance.getDefaultInstance().apply(k, path)))
                         .orElse("");
+                if (path.startsWith("spark.")) {
+                    throw new ConfigException("'" + path + "' is a Spark setting, not a job key: give it on the "
+                            + "command line as " + path + "=VALUE (run-local.sh and run also take --conf " + path
+                            + "=VALUE), or to spark-submit as --conf " + path + "=VALUE");
+                }
                 throw new ConfigException("unknown configuration key '" + path + "'"
                         + (LevenshteinDistance.getDefaultInstance().apply(suggestion, path) <= 3
                         ? "; did you mean '" + suggestion + "'?" : "; known keys: " + known));

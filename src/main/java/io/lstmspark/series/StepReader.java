@@ -61,7 +61,9 @@ public final class StepReader {
         if (timestamp == null) {
             if (layout.rawTimestamp() >= 0 && !row.isNullAt(layout.rawTimestamp())) {
                 return reject(RowProblem.UNPARSEABLE_TIMESTAMP, "timestamp column '" + layout.timestampName()
-                        + "' holds '" + row.get(layout.rawTimestamp()) + "', which does not parse");
+                        + "' holds '" + row.get(layout.rawTimestamp()) + "', which does not parse as a timestamp: text timestamps "
+                        + "are read as ISO-8601 unless input.timestamp-format gives a Spark datetime pattern "
+                        + "(e.g. input.timestamp-format = \"dd/MM/yyyy HH:mm\")");
             }
             return reject(RowProblem.NULL_TIMESTAMP, "timestamp column '" + layout.timestampName() + "' is null");
         }

@@ -107,4 +107,18 @@ class RunCommandTest {
                 "output column 'forecast' (outputs.forecast)");
         assertEquals(false, Files.exists(dir.resolve("out")));
     }
+
+    @Test
+    void sparkSettingsGivenAsArgumentsOrConfApplyToTheJobsSession() throws IOException {
+        Path out = dir.resolve("gzip");
+        Outcome outcome = run("run", "conf/sample.conf", "window.stride=96", "output.path=" + out,
+                "spark.sql.parquet.compression.codec=gzip");
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        try (var files = Files.list(out)) {
+            assertTrue(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet"))
+                    .allMatch(n -> n.endsWith(".gz.parquet")), "the session's codec wrote the data files");
+        }
+        assertOneLineError(run("run", "conf/sample.conf", "--conf", "spark.sql.shuffle.partitions=3",
+                "model.path=" + dir.resolve("absent"), "output.path=" + dir.resolve("out")), "model.path", "absent");
+    }
 }

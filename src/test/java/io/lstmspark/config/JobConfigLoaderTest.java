@@ -1,6 +1,7 @@
 package io.lstmspark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,5 +157,42 @@ class JobConfigLoaderTest {
         assertEquals(JobConfig.OnNan.KEEP, load("output.on-nan=keep").output().onNan());
         ConfigException e = assertThrows(ConfigException.class, () -> load("output.on-nan=drop"));
         assertTrue(e.getMessage().contains("use one of fail, quarantine, keep"), e.getMessage());
+    }
+
+    @Test
+    void anObjectGivenOnTheCommandLineReplacesTheFilesObject() throws IOException {
+        Path file = dir.resolve("job.conf");
+        Files.writeString(file, "outputs { forecast = dense_1, h = \"lstm:0.h\" }\n");
+        List<String> args = new java.util.ArrayList<>(REQUIRED.subList(0, 5));
+        args.add("output.path=out");
+        args.add("outputs={c = \"lstm:0.c\"}");
+        assertEquals(Map.of("c", "lstm:0.c"), JobConfigLoader.load(Optional.of(file.toFile()), args).outputs());
+        args.set(args.size() - 1, "outputs.c=lstm:0.c");
+        assertEquals(Set.of("forecast", "h", "c"),
+                JobConfigLoader.load(Optional.of(file.toFile()), args).outputs().keySet(),
+                "a key inside the object changes that entry only");
+    }
+
+    @Test
+    void anUnquotedTensorReferenceInTheFileIsExplainedAsTheColonItHolds() throws IOException {
+        Path file = dir.resolve("job.conf");
+        Files.writeString(file, "outputs {\n  h = lstm:lstm_8.h\n}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobConfigLoader.load(Optional.of(file.toFile()), REQUIRED));
+        assertTrue(e.getMessage().contains("quote values that hold a colon") && e.getMessage().contains(
+                "h = \"lstm:lstm_8.h\""), e.getMessage());
+        assertFalse(e.getMessage().contains(".properties"), e.getMessage());
+    }
+
+    @Test
+    void aSparkSettingInTheFileSaysHowToPassIt() throws IOException {
+        Path file = dir.resolve("job.conf");
+        Files.writeString(file, "spark.sql.shuffle.partitions = 64\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobConfigLoader.load(Optional.of(file.toFile()), REQUIRED));
+        assertEquals("'spark.sql.shuffle.partitions' is a Spark setting, not a job key: give it on the command line "
+                + "as spark.sql.shuffle.partitions=VALUE (run-local.sh and run also take --conf "
+                + "spark.sql.shuffle.partitions=VALUE), or to spark-submit as --conf "
+                + "spark.sql.shuffle.partitions=VALUE", e.getMessage());
     }
 }

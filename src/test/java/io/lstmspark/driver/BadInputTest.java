@@ -237,6 +237,11 @@ class BadInputTest {
         assertEquals(3, report.counts().windowsWritten());
         assertReconciles(report, "csv", 7);
         assertTrue(quarantined("csv").stream().anyMatch(r -> ((String) r.getAs("detail")).contains("not-a-number")));
+        Row unparseable = quarantined("csv").stream().filter(r -> "unparseable_timestamp".equals(r.getAs("reason")))
+                .findFirst().orElseThrow();
+        assertTrue(((String) unparseable.getAs("detail")).contains("'yesterday', which does not parse as a timestamp")
+                && ((String) unparseable.getAs("detail")).contains("input.timestamp-format"),
+                "the detail leads to the key that fixes it: " + unparseable.getAs("detail"));
     }
 
     @Test
