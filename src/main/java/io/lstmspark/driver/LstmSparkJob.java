@@ -33,9 +33,8 @@ import io.lstmspark.series.WindowCutter;
 import io.lstmspark.series.WindowSpec;
 import io.lstmspark.task.ExecutionPlan;
 import io.lstmspark.task.ModelLocation;
-import io.lstmspark.task.StreamInference;
+import io.lstmspark.task.SparkTask;
 import io.lstmspark.task.StreamPlan;
-import io.lstmspark.task.WindowInference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -235,11 +234,11 @@ public final class LstmSparkJob {
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
                 Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
         return new Passes(
-                () -> runPass(sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
+                () -> runPass(sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
                         target::writeWindows),
                 outputsSetAside -> runPass(sorted,
-                        (progress, stats) -> new WindowInference(plan.forQuarantine(outputsSetAside), progress, stats),
+                        (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
@@ -250,12 +249,12 @@ public final class LstmSparkJob {
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(
-                () -> runPass(sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
+                () -> runPass(sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
                                 model.call().outputs()), target::writeWindows),
                 // checkStreamable refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> runPass(sorted,
-                        (progress, stats) -> new StreamInference(plan.forQuarantine(), progress, stats),
+                        (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
