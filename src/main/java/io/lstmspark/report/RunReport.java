@@ -77,11 +77,6 @@ public record RunReport(
      * <p>One type for every count of the job: a task counts into its own instance as it runs (the
      * {@code count} methods), hands it to the driver in its {@link TaskStats}, and the run report holds
      * the tasks' counts added up ({@link #plus}).
-     *
-     * <p>skipped: series (or segments between gaps) that gave no window, by reason; peak_carried_states:
-     * stream mode, most series whose LSTM state one task held at once; nan_outputs: windows whose output
-     * column held NaN or infinite values, by column, whatever output.on-nan did with them;
-     * rows_after_cutoff: forecast mode, rows after forecast.cutoff (checked, then left out).
      */
     @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
             isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -93,17 +88,29 @@ public record RunReport(
         private static final long serialVersionUID = 1L;
 
         private long inputRows;
+        /** Rows that could take no place in a series, by reason. */
         private final Map<String, Long> rowsRejected = new TreeMap<>();
+        /** Rows placed in their series whose values cannot be fed, by reason. */
         private final Map<String, Long> rowsWithBadValues = new TreeMap<>();
+        /** Series seen, skipped ones included. */
         private long series;
+        /** Gaps wider than window.max-gap. */
         private long gaps;
+        /** Series (or segments between gaps) that gave no window, by reason. */
         private final Map<String, Long> skipped = new TreeMap<>();
+        /** Windows cut: written + quarantined. */
         private long windowsCut;
+        /** Windows evaluated and written. */
         private long windowsWritten;
+        /** Windows left out, by reason. */
         private final Map<String, Long> windowsQuarantined = new TreeMap<>();
+        /** TensorFlow session runs. */
         private long batches;
+        /** Stream mode: most series whose LSTM state one task held at once. */
         private long peakCarriedStates;
+        /** Windows whose output column held NaN or infinite values, by column, whatever output.on-nan did. */
         private final Map<String, Long> nanOutputs = new TreeMap<>();
+        /** Forecast mode: rows with a valid key after forecast.cutoff (checked, then left out). */
         private long rowsAfterCutoff;
 
         /** All counts zero. */
