@@ -1,6 +1,10 @@
 package io.lstmspark.arrow;
 
+import io.lstmspark.model.BatchOutputs;
+import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.ElementType;
+import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelCall;
 import io.lstmspark.series.Window;
 import java.util.Arrays;
 import org.apache.arrow.memory.BufferAllocator;
@@ -191,6 +195,20 @@ public final class WindowBatch implements AutoCloseable {
         } catch (RuntimeException e) {
             tensor.close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs the batch through the model in one session run: the input tensor is made from the Arrow
+     * buffer (one copy, filled to the model's fixed batch if it has one) and closed after the run.
+     *
+     * @param initialStates the carried states, as {@link BatchRunner#run(LoadedModel, Tensor, Object[], int)} takes
+     *                      them (none outside stream mode)
+     */
+    public BatchOutputs run(BatchRunner runner, LoadedModel model, Object[] initialStates) {
+        ModelCall call = runner.call();
+        try (Tensor input = toTensor(call.inputWindowShape(), call.fedRows(size))) {
+            return runner.run(model, input, initialStates, size);
         }
     }
 

@@ -13,9 +13,8 @@ import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.WindowSpec;
 import io.lstmspark.task.ExecutionPlan;
-import io.lstmspark.task.StreamInference;
+import io.lstmspark.task.SparkTask;
 import io.lstmspark.task.StreamPlan;
-import io.lstmspark.task.WindowInference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,11 +70,11 @@ final class Passes {
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
                 Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
         return new Passes(config,
-                () -> runPass(spark, sorted, (progress, stats) -> new WindowInference(plan, progress, stats),
+                () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
                         target::writeWindows),
                 outputsSetAside -> runPass(spark, sorted,
-                        (progress, stats) -> new WindowInference(plan.forQuarantine(outputsSetAside), progress, stats),
+                        (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 
@@ -86,12 +85,12 @@ final class Passes {
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(config,
-                () -> runPass(spark, sorted, (progress, stats) -> new StreamInference(plan, progress, stats),
+                () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
                                 model.call().outputs()), target::writeWindows),
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> runPass(spark, sorted,
-                        (progress, stats) -> new StreamInference(plan.forQuarantine(), progress, stats),
+                        (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),
                         QuarantineRecords.SCHEMA, target::writeQuarantine));
     }
 

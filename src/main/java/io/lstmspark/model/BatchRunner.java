@@ -1,5 +1,6 @@
 package io.lstmspark.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
@@ -29,6 +30,32 @@ public final class BatchRunner {
      */
     public BatchOutputs run(LoadedModel model, Tensor input) {
         return run(model, input, List.of(), Math.toIntExact(input.shape().size(0)));
+    }
+
+    public ModelCall call() {
+        return call;
+    }
+
+    /**
+     * As {@link #run(LoadedModel, Tensor, List, int)} with the carried states as Java arrays: state
+     * {@code s} of {@link ModelCall#states()} as a float[] or double[] of [rows, size] values, made into a
+     * tensor here (one copy) and closed after the run.
+     */
+    public BatchOutputs run(LoadedModel model, Tensor input, Object[] initialStates, int windows) {
+        int rows = Math.toIntExact(input.shape().size(0));
+        List<Tensor> states = new ArrayList<>(initialStates.length);
+        try {
+            for (int s = 0; s < initialStates.length; s++) {
+                ModelCall.CarriedState state = call.states().get(s);
+                Shape shape = Shape.of(rows, state.size());
+                states.add(state.type() == ElementType.FLOAT32
+                        ? TFloat32.tensorOf(shape, DataBuffers.of((float[]) initialStates[s], true, false))
+                        : TFloat64.tensorOf(shape, DataBuffers.of((double[]) initialStates[s], true, false)));
+            }
+            return run(model, input, states, windows);
+        } finally {
+            states.forEach(Tensor::close);
+        }
     }
 
     /**

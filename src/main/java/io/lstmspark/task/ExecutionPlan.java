@@ -6,7 +6,6 @@ import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.series.StepReader;
 import io.lstmspark.series.WindowSpec;
-import java.io.Serializable;
 
 /**
  * Everything a task needs, decided on the driver and shipped with the task: no TensorFlow object,
@@ -22,7 +21,7 @@ import java.io.Serializable;
 public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
                      int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField)
-        implements Serializable {
+        implements TaskPlan {
 
     /** The two passes over the sorted steps. */
     public enum Emit {
@@ -40,7 +39,23 @@ public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long m
                 : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField);
     }
 
-    int featureCount() {
+    @Override
+    public int featureCount() {
         return layout.featureNames().size();
+    }
+
+    @Override
+    public int windowLength() {
+        return windows.length();
+    }
+
+    @Override
+    public boolean evaluates() {
+        return emit != Emit.QUARANTINE;
+    }
+
+    @Override
+    public boolean emitsOutputs() {
+        return emit == Emit.OUTPUTS;
     }
 }

@@ -2,6 +2,7 @@ package io.lstmspark.task;
 
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.output.OutputFault;
+import io.lstmspark.report.RunReport;
 import io.lstmspark.series.InputDataException;
 import java.util.List;
 
@@ -18,9 +19,9 @@ final class NonFiniteOutputs {
      * @param window names the window for the failure, e.g. "series s-1, window_end 2026-01-05 23:00:00"
      * @return true when the window is written
      */
-    static boolean admit(JobConfig.OnNan onNan, List<OutputFault> faults, TaskCounters counters, String window) {
+    static boolean admit(JobConfig.OnNan onNan, List<OutputFault> faults, RunReport.Counts counts, String window) {
         for (OutputFault fault : faults) {
-            TaskCounters.count(counters.nanOutputs, fault.column());
+            counts.countNanOutput(fault.column());
         }
         switch (onNan) {
             case FAIL:
@@ -28,7 +29,7 @@ final class NonFiniteOutputs {
                         + OutputFault.describe(faults) + " (the window's inputs are all finite). Set output.on-nan = "
                         + "quarantine to set such windows aside, or output.on-nan = keep to write them.");
             case QUARANTINE:
-                TaskCounters.count(counters.windowsQuarantined, OutputFault.reason(faults));
+                counts.countWindowQuarantined(OutputFault.reason(faults));
                 return false;
             default:
                 return true;

@@ -6,7 +6,6 @@ import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.series.StepReader;
-import java.io.Serializable;
 
 /**
  * What a stream-mode task needs: rows arrive sorted by (chunk index, series, timestamp), the chunk
@@ -18,14 +17,31 @@ import java.io.Serializable;
  */
 public record StreamPlan(StepReader.Layout layout, int chunkField, int chunkLength, ElementType inputType,
                          int batchSize, ModelKey modelKey, ModelCall call, StreamLayout rows, JobConfig.OnNan onNan,
-                         boolean quarantine, String timeZone) implements Serializable {
+                         boolean quarantine, String timeZone) implements TaskPlan {
 
     public StreamPlan forQuarantine() {
         return new StreamPlan(layout, chunkField, chunkLength, inputType, batchSize, modelKey, call, rows, onNan, true,
                 timeZone);
     }
 
-    int featureCount() {
+    @Override
+    public int featureCount() {
         return layout.featureNames().size();
+    }
+
+    @Override
+    public int windowLength() {
+        return chunkLength;
+    }
+
+    /** Every chunk is evaluated, in the quarantine pass too: a series' later chunks need its state. */
+    @Override
+    public boolean evaluates() {
+        return true;
+    }
+
+    @Override
+    public boolean emitsOutputs() {
+        return !quarantine;
     }
 }

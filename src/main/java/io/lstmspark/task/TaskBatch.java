@@ -4,12 +4,10 @@ import io.lstmspark.arrow.ArrowMemory;
 import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.model.ElementType;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.spark.TaskContext;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * A task's window batch, in Arrow memory from a child allocator of its own. Closed when the task's
- * pipeline finishes, or by Spark when the task ends early (failure, or a writer that stops pulling);
+ * pipeline finishes, or at the task's end when it ends early (failure, or a writer that stops pulling);
  * closing the allocator fails the task if any Arrow memory leaked.
  */
 final class TaskBatch implements AutoCloseable {
@@ -23,8 +21,10 @@ final class TaskBatch implements AutoCloseable {
         this.batch = batch;
     }
 
-    static TaskBatch open(TaskContext task, String role, ElementType type, int capacity, int length, int features) {
-        BufferAllocator allocator = ArrowMemory.newTaskAllocator("lstm-spark-" + role + "-" + task.taskAttemptId());
+    static TaskBatch open(TaskEnvironment task, String role, ElementType type, int capacity, int length,
+                          int features) {
+        BufferAllocator allocator = ArrowMemory.newTaskAllocator("lstm-spark-" + role + "-"
+                + task.identity().taskAttemptId());
         WindowBatch batch;
         try {
             batch = WindowBatch.allocate(allocator, type, capacity, length, features);
@@ -33,7 +33,7 @@ final class TaskBatch implements AutoCloseable {
             throw e;
         }
         TaskBatch taskBatch = new TaskBatch(allocator, batch);
-        task.addTaskCompletionListener((TaskCompletionListener) context -> taskBatch.close());
+        task.atTaskEnd().accept(taskBatch::close);
         return taskBatch;
     }
 
