@@ -3,6 +3,7 @@ package io.lstmspark.bench;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.TensorRef;
@@ -44,8 +45,7 @@ final class SessionRates {
         return new TensorFlowRates(sessionRuns(loaded, call, streams, BenchCommand.BATCH, windows),
                 sessionRuns(loaded, call, streams, 1, Math.min(windows, 5000)),
                 sessionRuns(loaded, call(loaded, model, outputs, false), streams, BenchCommand.BATCH, windows),
-                sessionRuns(loaded, ModelCallResolver.resolve(loaded, request(model, Map.of("forecast",
-                        forecastOutput)), BenchCommand.LENGTH, BenchCommand.FEATURES), streams, BenchCommand.BATCH,
+                sessionRuns(loaded, forecastOnly(loaded, model, forecastOutput), streams, BenchCommand.BATCH,
                         windows));
     }
 
@@ -55,9 +55,17 @@ final class SessionRates {
      */
     static ModelCall call(LoadedModel loaded, Path model, Map<String, String> outputs, boolean forecastFromTaps) {
         ModelRequest request = request(model, outputs);
-        request = request.withExtension(StateTapPlanner.plan(loaded, request, BenchCommand.LENGTH, BenchCommand.FEATURES, forecastFromTaps)
-                .orElseThrow().taps());
-        return ModelCallResolver.resolve(loaded, request, BenchCommand.LENGTH, BenchCommand.FEATURES);
+        ModelInput input = ModelInput.find(loaded, request);
+        request = request.withExtension(StateTapPlanner.plan(loaded, request, input, BenchCommand.LENGTH,
+                BenchCommand.FEATURES, forecastFromTaps).orElseThrow().taps());
+        return ModelCallResolver.resolve(loaded, request, input.windows(BenchCommand.LENGTH, BenchCommand.FEATURES));
+    }
+
+    /** The model's forecast alone, without taps. */
+    private static ModelCall forecastOnly(LoadedModel loaded, Path model, String forecastOutput) {
+        ModelRequest request = request(model, Map.of("forecast", forecastOutput));
+        return ModelCallResolver.resolve(loaded, request,
+                ModelInput.find(loaded, request).windows(BenchCommand.LENGTH, BenchCommand.FEATURES));
     }
 
     static Map<String, String> forecastAndHiddenState(String forecastOutput) {

@@ -8,6 +8,7 @@ import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelFingerprint;
 import io.lstmspark.model.ModelFormat;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSafety;
@@ -53,12 +54,13 @@ record CheckedModel(ModelSource given, ModelFormat format, String fingerprint,
         SessionThreads threads = ThreadPolicy.sessionThreads(spark, config.model());
         // The driver checks the model with the same cached session its JVM's tasks will use (local mode).
         ModelCache.Lookup probe = ModelCache.getOrLoad(new ModelKey(source, threads, fingerprint));
+        ModelInput input = ModelInput.find(probe.model(), request);
         int windowLength = config.window().length().isPresent() ? config.window().length().getAsInt()
-                : ModelCallResolver.declaredWindowLength(probe.model(), request, in.features().size())
+                : input.declaredWindowLength(in.features().size())
                 .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
                         + " does not declare its input length: set window.length"));
         // Stream mode feeds the taps the state carried from the previous chunk; the model's output starts from zeros.
-        Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, windowLength,
+        Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, input, windowLength,
                 in.features().size(), config.model().outputFromTaps() && config.mode() != WindowMode.STREAM);
         if (taps.isPresent()) {
             request = request.withExtension(taps.get().taps());
@@ -67,7 +69,8 @@ record CheckedModel(ModelSource given, ModelFormat format, String fingerprint,
                 request = request.withStates(taps.get().taps().carriedStates());
             }
         }
-        ModelCall call = ModelCallResolver.resolve(probe.model(), request, windowLength, in.features().size());
+        ModelCall call = ModelCallResolver.resolve(probe.model(), request,
+                input.windows(windowLength, in.features().size()));
         BatchSizing batch = BatchSizing.of(call, windowLength, in.features().size(), config.batchSize(),
                 config.batchMaxBytes());
         if (batch.reduced()) {

@@ -1,9 +1,9 @@
 package io.lstmspark.inspect;
 
 import io.lstmspark.model.LoadedModel;
-import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.model.ModelFormat;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSafety;
 import io.lstmspark.model.ModelSource;
@@ -80,14 +80,19 @@ final class TapsInspection {
         if (layers.isEmpty()) {
             selfCheck = StateTapsDescription.SelfCheck.notChecked("no Keras LSTM layer was found");
         } else {
-            int features = features(model, signature, layers.get(0));
-            OptionalInt length = windowLength.isPresent() ? windowLength : declaredLength(model, signature, features);
+            Optional<ModelInput> input = soleInput(model, signature);
+            // F of the check windows: the input's declared [?, T, F], else what the first LSTM layer takes.
+            int features = input.map(ModelInput::declaredFeatures).orElse(OptionalInt.empty())
+                    .orElse(layers.get(0).features());
+            OptionalInt length = windowLength.isPresent() ? windowLength
+                    : input.map(i -> i.declaredWindowLength(features)).orElse(OptionalInt.empty());
             if (length.isEmpty()) {
                 selfCheck = StateTapsDescription.SelfCheck.notChecked(noWindowLength(model, signature));
             } else {
                 try {
-                    StateTapPlanner.Checked checked = StateTapPlanner.check(model, signature, length.getAsInt(),
-                            features);
+                    // Without a sole input, the lookup refuses the signature, saying why.
+                    StateTapPlanner.Checked checked = StateTapPlanner.check(model, signature,
+                            input.orElseGet(() -> lookUpInput(model, signature)), length.getAsInt(), features);
                     layers = checked.layers();
                     selfCheck = selfCheck(checked.check(), length.getAsInt(), features);
                 } catch (ModelException e) {
@@ -103,30 +108,17 @@ final class TapsInspection {
                 discovered.headProblem().orElse(null), selfCheck);
     }
 
-    /** F of the check windows: the input's declared [?, T, F], else what the first LSTM layer takes. */
-    private static int features(LoadedModel model, String signature, LstmLayer first) {
-        Optional<Shape> shape = input(model, signature).map(t -> t.shape);
-        if (shape.isPresent() && !shape.get().isUnknown() && shape.get().numDimensions() == 3
-                && shape.get().get(2) > 0) {
-            return Math.toIntExact(shape.get().get(2));
-        }
-        return first.features();
-    }
-
-    private static OptionalInt declaredLength(LoadedModel model, String signature, int features) {
-        if (input(model, signature).isEmpty()) {
-            return OptionalInt.empty();
-        }
-        ModelRequest request = new ModelRequest(model.source(), signature, Optional.empty(),
-                Map.of("h", new TensorRef.LstmState("0", TensorRef.LstmState.Part.H)));
-        return ModelCallResolver.declaredWindowLength(model, request, features);
-    }
-
-    /** The signature's input when it has exactly one. */
-    private static Optional<Signature.TensorDescription> input(LoadedModel model, String signature) {
+    /** The signature's input when it has exactly one, as the job finds it when model.input is unset. */
+    private static Optional<ModelInput> soleInput(LoadedModel model, String signature) {
         Signature sig = model.signatures().get(signature);
         return sig == null || sig.getInputs().size() != 1 ? Optional.empty()
-                : Optional.of(sig.getInputs().values().iterator().next());
+                : Optional.of(lookUpInput(model, signature));
+    }
+
+    private static ModelInput lookUpInput(LoadedModel model, String signature) {
+        ModelRequest request = new ModelRequest(model.source(), signature, Optional.empty(),
+                Map.of("h", new TensorRef.LstmState("0", TensorRef.LstmState.Part.H)));
+        return ModelInput.find(model, request);
     }
 
     private static String noWindowLength(LoadedModel model, String signature) {

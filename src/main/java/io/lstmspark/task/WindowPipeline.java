@@ -106,7 +106,7 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
 
     @Override
     public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
-        // The row kept came first in the sort: the smallest feature values (LstmSparkJob.sortedSteps).
+        // The row kept came first in the sort: the smallest feature values (StepOrdering.sortedSteps).
         leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp; kept "
                 + featureText(cutter.lastStepValues()) + ", dropped " + featureText(reader.values()));
     }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.lstmspark.arrow.ArrowMemory;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.config.StreamLayout;
+import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelFingerprint;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
@@ -50,7 +52,9 @@ class StreamPipelineTest {
         ModelRequest request = new ModelRequest(source, "serving_default", Optional.of(TensorRef.parse("x")),
                 Map.of("running", TensorRef.parse("running")),
                 List.of(new ModelRequest.StatePair(TensorRef.parse("h0"), TensorRef.parse("total"))), List.of());
-        ModelCall call = ModelCallResolver.resolve(ModelCache.getOrLoad(key).model(), request, LENGTH, 1);
+        LoadedModel loaded = ModelCache.getOrLoad(key).model();
+        ModelCall call = ModelCallResolver.resolve(loaded, request,
+                ModelInput.find(loaded, request).windows(LENGTH, 1));
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, List.of("x0"), -1, -1, "id", "ts");
         // Batches of 3 chunks: a series' next chunk flushes the batch that holds its previous one.
         StreamPlan plan = new StreamPlan(layout, 3, LENGTH, call.inputType(), 3, key, call, StreamLayout.CHUNK,

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lstmspark.arrow.ArrowMemory;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.config.WindowMode;
+import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCache;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelFingerprint;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelKey;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
@@ -65,8 +67,9 @@ class WindowPipelineTest {
         Map<String, TensorRef> outputs = new LinkedHashMap<>();
         outputs.put("forecast", TensorRef.parse("forecast"));
         outputs.put("hidden_state", TensorRef.parse("hidden_state"));
-        call = ModelCallResolver.resolve(ModelCache.getOrLoad(key).model(),
-                new ModelRequest(source, "serving_default", Optional.empty(), outputs), LENGTH, 2);
+        LoadedModel loaded = ModelCache.getOrLoad(key).model();
+        ModelRequest request = new ModelRequest(source, "serving_default", Optional.empty(), outputs);
+        call = ModelCallResolver.resolve(loaded, request, ModelInput.find(loaded, request).windows(LENGTH, 2));
     }
 
     /** A task environment that keeps what the task hands over, as a test sees it. */

@@ -1,10 +1,11 @@
 package io.lstmspark.model.keras;
 
 import io.lstmspark.model.LoadedModel;
-import io.lstmspark.model.ModelCallResolver;
 import io.lstmspark.model.ModelException;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.WindowInput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +40,14 @@ public final class StateTapPlanner {
     /**
      * Empty when the request asks for no LSTM state.
      *
+     * @param input          the request's model input, as the job found it
      * @param outputFromTaps when the request also asks for the model output the self-check reproduced
      *                       (and the check passed), the taps compute it too, through the model's head,
      *                       so that the call runs the LSTM once; the caller passes false when it feeds
      *                       initial states, which the model's own output does not see
      */
-    public static Optional<Plan> plan(LoadedModel model, ModelRequest request, int windowLength, int features,
-                                      boolean outputFromTaps) {
+    public static Optional<Plan> plan(LoadedModel model, ModelRequest request, ModelInput input, int windowLength,
+                                      int features, boolean outputFromTaps) {
         List<TensorRef.LstmState> refs = request.outputs().values().stream()
                 .filter(TensorRef.LstmState.class::isInstance).map(TensorRef.LstmState.class::cast).toList();
         if (refs.isEmpty()) {
@@ -69,8 +71,8 @@ public final class StateTapPlanner {
         if (chain != null) {
             throw new ModelException("model " + path + ": cannot tap its LSTM layers: " + chain);
         }
-        ModelCallResolver.WindowInput input = ModelCallResolver.windowInput(model, request, windowLength, features);
-        Checked settled = settle(model, request.signature(), input, windowLength, features, discovered);
+        WindowInput windows = input.windows(windowLength, features);
+        Checked settled = settle(model, request.signature(), windows, windowLength, features, discovered);
         TapCheck check = settled.check();
         if (settled.layers().stream().anyMatch(l -> l.activation().isEmpty())) {
             throw new ModelException("model " + path + " records no activation for LSTM layers "
@@ -96,7 +98,7 @@ public final class StateTapPlanner {
             return Optional.of(new Plan(withHead.get(), settled.layers(), check, discovered.configSource()));
         }
         List<LstmLayer> tapped = settled.layers().subList(0, deepest + 1);
-        StateTaps taps = new StateTaps(input.tensor(), windowLength, features,
+        StateTaps taps = new StateTaps(windows.tensor(), windowLength, features,
                 tapped.stream().map(StateTaps.TapLayer::of).toList());
         return Optional.of(new Plan(taps, tapped, check, discovered.configSource()));
     }
@@ -121,20 +123,22 @@ public final class StateTapPlanner {
     public record Checked(KerasLstmLayers discovered, List<LstmLayer> layers, TapCheck check) {
     }
 
-    /** Runs discovery and the self-check on windows of {@code windowLength} x {@code features}, without a job. */
-    public static Checked check(LoadedModel model, String signature, int windowLength, int features) {
+    /**
+     * Runs discovery and the self-check on windows of {@code windowLength} x {@code features}, without a job.
+     *
+     * @param input the signature's input, as {@link ModelInput#find} finds it for a request that names none
+     */
+    public static Checked check(LoadedModel model, String signature, ModelInput input, int windowLength,
+                                int features) {
         KerasLstmLayers discovered = KerasLstmLayers.discover(model, signature);
-        ModelRequest request = new ModelRequest(model.source(), signature, Optional.empty(),
-                java.util.Map.of("check", new TensorRef.LstmState("0", TensorRef.LstmState.Part.H)));
-        ModelCallResolver.WindowInput input = ModelCallResolver.windowInput(model, request, windowLength, features);
-        return settle(model, signature, input, windowLength, features, discovered);
+        return settle(model, signature, input.windows(windowLength, features), windowLength, features, discovered);
     }
 
     /**
      * Checks the layers as recorded; when the model records no activation, the first candidate that
      * reproduces the model's output settles it (layers stay unsettled if none does or none can be checked).
      */
-    private static Checked settle(LoadedModel model, String signature, ModelCallResolver.WindowInput input, int length,
+    private static Checked settle(LoadedModel model, String signature, WindowInput input, int length,
                                   int features, KerasLstmLayers discovered) {
         List<LstmLayer> layers = discovered.layers();
         boolean unknown = layers.stream().anyMatch(l -> l.activation().isEmpty() || l.recurrentActivation().isEmpty());

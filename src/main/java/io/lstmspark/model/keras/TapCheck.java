@@ -3,7 +3,7 @@ package io.lstmspark.model.keras;
 import io.lstmspark.model.FloatTensors;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
-import io.lstmspark.model.ModelCallResolver;
+import io.lstmspark.model.WindowInput;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
      * Checks {@code layers} (every LSTM layer of the model, activations settled) against the model's
      * output in {@code signature}, feeding windows the way the job feeds them.
      */
-    static TapCheck run(LoadedModel model, String signature, ModelCallResolver.WindowInput input, int length,
+    static TapCheck run(LoadedModel model, String signature, WindowInput input, int length,
                         int features, List<LstmLayer> layers, KerasLstmLayers discovered) {
         if (discovered.head().isEmpty()) {
             return notChecked("the model's output is not a known function of its last LSTM: "
@@ -87,7 +87,7 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
         return null;
     }
 
-    private static TapCheck compare(LoadedModel model, ModelCallResolver.WindowInput input, String output,
+    private static TapCheck compare(LoadedModel model, WindowInput input, String output,
                                     StateTaps taps, String outputLabel) {
         int windowCount = input.fixedBatch() == ModelCall.ANY_BATCH ? WINDOWS : input.fixedBatch();
         long[] shape = new long[input.windowShape().length + 1];

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.model.LoadedModel;
+import io.lstmspark.model.ModelInput;
+import io.lstmspark.model.WindowInput;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +44,8 @@ class LayerDiscoveryApiTest {
     @Test
     void selfCheckRunsWithoutAJob() {
         try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("brent_stacked_lstm").resolve("saved_model"))) {
-            StateTapPlanner.Checked checked = StateTapPlanner.check(model, "serving_default", 3, 1);
+            ModelInput input = ModelInput.find(model, Taps.request(model, "h=lstm:0.h"));
+            StateTapPlanner.Checked checked = StateTapPlanner.check(model, "serving_default", input, 3, 1);
             assertEquals(TapCheck.Status.PASSED, checked.check().status(), checked.check().detail());
             assertEquals(List.of("lstm_7", "lstm_8"), checked.layers().stream().map(LstmLayer::name).toList());
         }
@@ -55,8 +58,7 @@ class LayerDiscoveryApiTest {
             KerasLstmLayers discovered = KerasLstmLayers.discover(model);
             List<LstmLayer> misread = discovered.layers().stream()
                     .map(l -> l.withActivations(Activation.RELU, Activation.SIGMOID, "misread on purpose")).toList();
-            var input = io.lstmspark.model.ModelCallResolver.windowInput(model,
-                    Taps.request(model, "h=lstm:0.h"), 12, 3);
+            WindowInput input = ModelInput.find(model, Taps.request(model, "h=lstm:0.h")).windows(12, 3);
             TapCheck check = TapCheck.run(model, "serving_default", input, 12, 3, misread, discovered);
             assertEquals(TapCheck.Status.FAILED, check.status(), check.detail());
             assertTrue(check.maxDifference() > TapCheck.TOLERANCE, check.detail());

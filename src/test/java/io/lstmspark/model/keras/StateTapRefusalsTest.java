@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelException;
+import io.lstmspark.model.ModelInput;
+import io.lstmspark.model.ModelRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,8 +30,10 @@ class StateTapRefusalsTest {
 
     private static String refusal(Path savedModel, int length, int features, String ref) {
         try (LoadedModel model = Taps.load(savedModel)) {
-            return assertThrows(ModelException.class, () -> StateTapPlanner.plan(model,
-                    Taps.request(model, "x=" + ref), length, features, true)).getMessage();
+            ModelRequest request = Taps.request(model, "x=" + ref);
+            ModelInput input = ModelInput.find(model, request);
+            return assertThrows(ModelException.class, () -> StateTapPlanner.plan(model, request, input, length,
+                    features, true)).getMessage();
         }
     }
 

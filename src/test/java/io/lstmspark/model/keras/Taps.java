@@ -5,6 +5,7 @@ import io.lstmspark.model.BatchRunner;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.ModelCallResolver;
+import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
@@ -52,8 +53,11 @@ final class Taps {
         int length = windows[0].length;
         int features = windows[0][0].length;
         ModelRequest request = request(model, columnEqualsRef);
-        StateTapPlanner.Plan plan = StateTapPlanner.plan(model, request, length, features, true).orElseThrow();
-        ModelCall call = ModelCallResolver.resolve(model, request.withExtension(plan.taps()), length, features);
+        ModelInput modelInput = ModelInput.find(model, request);
+        StateTapPlanner.Plan plan = StateTapPlanner.plan(model, request, modelInput, length, features, true)
+                .orElseThrow();
+        ModelCall call = ModelCallResolver.resolve(model, request.withExtension(plan.taps()),
+                modelInput.windows(length, features));
         float[] flat = new float[windows.length * length * features];
         for (int w = 0; w < windows.length; w++) {
             for (int t = 0; t < length; t++) {
