@@ -5,6 +5,7 @@ import io.lstmspark.config.WindowMode;
 import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
@@ -59,7 +60,7 @@ public final class LstmSparkJob {
             Passes passes = orderedPasses(input, maxGap, model, target);
             List<TaskStats> tasks = passes.outputs();
             report.lap("read_window_infer_write", t2);
-            RunReport.Counts counts = RunReport.Counts.of(tasks);
+            Counts counts = Counts.of(tasks);
             checkInputHadRows(counts);
             warnOfNonFiniteOutputs(counts);
 
@@ -96,7 +97,7 @@ public final class LstmSparkJob {
     }
 
     /** Known only after the output pass, without a pass of its own; nothing has been published yet. */
-    private void checkInputHadRows(RunReport.Counts counts) {
+    private void checkInputHadRows(Counts counts) {
         if (counts.inputRows() == 0) {
             if (config.input().onBad() == JobConfig.BadInput.FAIL) {
                 throw new InputDataException("input.path " + config.input().path() + " has no rows: check the "
@@ -106,14 +107,14 @@ public final class LstmSparkJob {
         }
     }
 
-    private void warnOfNonFiniteOutputs(RunReport.Counts counts) {
+    private void warnOfNonFiniteOutputs(Counts counts) {
         if (!counts.nanOutputs().isEmpty()) {
             LOG.warn("Windows with NaN or infinite outputs, by output column: {} (output.on-nan = {})",
                     counts.nanOutputs(), config.output().onNan().name().toLowerCase(Locale.ROOT));
         }
     }
 
-    private void logSummary(RunReport.Counts counts) {
+    private void logSummary(Counts counts) {
         LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
                 counts.windowsWritten(), counts.series(), config.output().path(),
                 counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()

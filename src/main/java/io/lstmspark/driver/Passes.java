@@ -8,7 +8,7 @@ import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.StreamRows;
-import io.lstmspark.report.RunReport;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.WindowSpec;
@@ -100,9 +100,9 @@ final class Passes {
     }
 
     /** Runs the quarantine pass after an output pass that counted {@code first}. */
-    void quarantine(RunReport.Counts first) {
+    void quarantine(Counts first) {
         boolean outputsSetAside = onNan == JobConfig.OnNan.QUARANTINE && !first.nanOutputs().isEmpty();
-        checkSamePass(first, RunReport.Counts.of(namingUnreadableFiles(() -> quarantine.run(outputsSetAside))));
+        checkSamePass(first, Counts.of(namingUnreadableFiles(() -> quarantine.run(outputsSetAside))));
     }
 
     /** Runs a pass; a file Spark fails to read mid-job (e.g. a CSV, or Parquet pages) is a user error naming it. */
@@ -135,7 +135,7 @@ final class Passes {
     }
 
     /** The quarantine pass re-derives what the first pass counted; a difference means nondeterministic input. */
-    private static void checkSamePass(RunReport.Counts first, RunReport.Counts quarantine) {
+    private static void checkSamePass(Counts first, Counts quarantine) {
         if (first.quarantineRecords() != quarantine.quarantineRecords()
                 || first.inputRows() != quarantine.inputRows()) {
             throw new IllegalStateException("the input changed while the job ran: the first pass set aside "

@@ -4,6 +4,7 @@ import io.lstmspark.config.JobConfig;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.keras.StateTapPlanner;
 import io.lstmspark.model.keras.TapCheck;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class ReportAssembly {
         stageMillis.put(stage, (System.nanoTime() - startedNanos) / 1_000_000);
     }
 
-    RunReport succeeded(CheckedModel model, RunReport.Counts counts, List<TaskStats> tasks,
+    RunReport succeeded(CheckedModel model, Counts counts, List<TaskStats> tasks,
                         List<RunReport.SkippedInputFile> skippedFiles) {
         ModelCall call = model.call();
         List<RunReport.OutputInfo> outputs = call.outputs().stream()

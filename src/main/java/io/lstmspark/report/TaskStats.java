@@ -16,7 +16,7 @@ import java.io.Serializable;
  * @param modelNanos time spent in session runs
  * @param taskNanos  time from the task's first row to its last output row
  */
-public record TaskStats(String executorId, String host, long pid, int partition, RunReport.Counts counts,
+public record TaskStats(String executorId, String host, long pid, int partition, Counts counts,
                         long modelLoads, String threads, long modelNanos, long taskNanos)
         implements Serializable {
 }

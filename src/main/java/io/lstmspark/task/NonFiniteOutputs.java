@@ -2,7 +2,7 @@ package io.lstmspark.task;
 
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.output.OutputFault;
-import io.lstmspark.report.RunReport;
+import io.lstmspark.report.Counts;
 import io.lstmspark.series.InputDataException;
 import java.util.List;
 
@@ -19,7 +19,7 @@ final class NonFiniteOutputs {
      * @param window names the window for the failure, e.g. "series s-1, window_end 2026-01-05 23:00:00"
      * @return true when the window is written
      */
-    static boolean admit(JobConfig.OnNan onNan, List<OutputFault> faults, RunReport.Counts counts, String window) {
+    static boolean admit(JobConfig.OnNan onNan, List<OutputFault> faults, Counts counts, String window) {
         for (OutputFault fault : faults) {
             counts.countNanOutput(fault.column());
         }

@@ -8,7 +8,7 @@ import io.lstmspark.model.ModelCache;
 import io.lstmspark.output.KeyText;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
-import io.lstmspark.report.RunReport;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.Window;
 import java.util.ArrayDeque;
@@ -42,7 +42,7 @@ abstract class TaskPipeline implements Iterator<Row> {
     /** The first pass: outputs out. The quarantine pass writes what was set aside instead. */
     final boolean emitsOutputs;
     final KeyText keys;
-    final RunReport.Counts counts = new RunReport.Counts();
+    final Counts counts = new Counts();
     /** Rows out, not yet pulled. */
     final ArrayDeque<Row> pending = new ArrayDeque<>();
     private final TaskBatch taskBatch;

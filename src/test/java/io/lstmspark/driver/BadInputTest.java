@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.LstmSparkException;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.RecordedModel;
@@ -88,7 +89,7 @@ class BadInputTest {
 
     /** input rows = placed + rejected; windows cut = written + quarantined; records = what _quarantine holds. */
     private static void assertReconciles(RunReport report, String output, long expectedInputRows) {
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(expectedInputRows, c.inputRows());
         long quarantinedWindows = c.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum();
         assertEquals(c.windowsCut(), c.windowsWritten() + quarantinedWindows, "windows cut = written + quarantined");
@@ -113,7 +114,7 @@ class BadInputTest {
         }
         RunReport report = quarantine(parquet(rows), "values");
         assertReconciles(report, "values", 18);
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(Map.of("nan_value", 1L, "infinite_value", 1L, "null_value", 1L), c.rowsWithBadValues());
         // s2's windows start at 0..3 and each holds a bad step.
         assertEquals(12, c.windowsCut());
@@ -262,7 +263,7 @@ class BadInputTest {
         }
         RunReport report = quarantine(parquet(rows), "float32-range");
         assertReconciles(report, "float32-range", 18);
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(Map.of("out_of_float32_range", 2L), c.rowsWithBadValues());
         // s2's windows start at 0..3: those from 0 to 2 hold the step at 1, the one from 3 the step at 4.
         assertEquals(Map.of("window_has_out_of_float32_range", 4L), c.windowsQuarantined());

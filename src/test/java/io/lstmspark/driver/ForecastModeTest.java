@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.LstmSparkException;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
@@ -109,7 +110,7 @@ class ForecastModeTest {
 
         String[] quarantine = Arrays.copyOf(args, args.length + 1);
         quarantine[args.length] = "input.on-bad=quarantine";
-        RunReport.Counts c = Jobs.run(null, quarantine).counts();
+        Counts c = Jobs.run(null, quarantine).counts();
         assertEquals(Map.of("null_timestamp", 1L), c.rowsRejected());
         assertEquals(3, c.rowsAfterCutoff(), "s0's steps at minutes 9, 10 and 11");
         // 12 + 5 + 3 steps and the row without timestamp; placed: s0's 9 steps up to the cutoff, s1's 5, s2's 3.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.LstmSparkException;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.Rows;
@@ -118,7 +119,7 @@ class NonFiniteOutputsTest {
         RunReport report = Jobs.run(null, job(input, "quarantine", "output.on-nan=quarantine"));
         Map<String, String> expected = expectedFaults();
         assertEquals(4, expected.size(), "the oracle's own count: three windows hold -1, one holds 0");
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(9, c.windowsCut());
         assertEquals(9 - expected.size(), c.windowsWritten());
         assertEquals(Map.of("output_nan", 3L, "output_infinite", 1L), c.windowsQuarantined());
@@ -157,7 +158,7 @@ class NonFiniteOutputsTest {
     @Test
     void keptWindowsAreWrittenWithTheirNanAndCounted() throws java.io.IOException {
         RunReport report = Jobs.run(null, job(input, "keep", "output.on-nan=keep"));
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(9, c.windowsWritten());
         assertEquals(Map.of(), c.windowsQuarantined());
         assertEquals(Map.of("logs", 4L), c.nanOutputs());
@@ -203,7 +204,7 @@ class NonFiniteOutputsTest {
                 + " to " + TestData.minute(5) + "): outputs.logs is NaN at [1, 0]"), message);
 
         RunReport report = Jobs.run(null, stream(in, "stream-quarantine", "chunk", "output.on-nan=quarantine"));
-        RunReport.Counts c = report.counts();
+        Counts c = report.counts();
         assertEquals(4, c.windowsCut(), "chunks: s has 3, t 1");
         assertEquals(3, c.windowsWritten());
         assertEquals(Map.of("output_nan", 1L), c.windowsQuarantined());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
@@ -101,7 +102,7 @@ class SampleJobTest {
     void reportCountsReconcileWithInputAndOutput() {
         long inputRows = input.series().values().stream().mapToLong(List::size).sum();
         long shortSeries = input.series().values().stream().filter(s -> s.size() < LENGTH).count();
-        RunReport.Counts counts = report.counts();
+        Counts counts = report.counts();
         assertEquals(inputRows, counts.inputRows());
         assertEquals(input.series().size(), counts.series());
         assertEquals(rows.size(), counts.windowsWritten());

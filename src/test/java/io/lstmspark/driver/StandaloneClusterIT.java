@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LocalCluster;
@@ -121,7 +122,7 @@ class StandaloneClusterIT {
         assertTrue(executorJvms.contains(killed.get()), "the killed executor " + killed + " ran for the job");
         assertEquals(EXECUTORS + 1, executorJvms.size(), "the workers started a replacement: " + executorJvms);
         assertSameRows(TestSpark.session().read().parquet(local), run.output());
-        assertEquals(expected.counts(), RunReport.mapper().treeToValue(run.report().get("counts"), RunReport.Counts.class),
+        assertEquals(expected.counts(), RunReport.mapper().treeToValue(run.report().get("counts"), Counts.class),
                 "counts of the run with an executor killed, against those of local mode");
         Set<Long> ranTasks = new HashSet<>();
         for (JsonNode executor : run.report().get("executors")) {

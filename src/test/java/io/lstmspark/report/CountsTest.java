@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class CountsTest {
 
     /** A task's counts, every field set to a different value. */
-    private static RunReport.Counts oneTask() {
-        RunReport.Counts c = new RunReport.Counts();
+    private static Counts oneTask() {
+        Counts c = new Counts();
         for (int i = 0; i < 10; i++) {
             c.countInputRow();
         }
@@ -77,14 +77,14 @@ class CountsTest {
 
     @Test
     void countsReadBackFromTheirJsonEqualTheCountsWritten() throws JsonProcessingException {
-        RunReport.Counts written = oneTask();
+        Counts written = oneTask();
         String json = RunReport.mapper().writeValueAsString(written);
-        assertEquals(written, RunReport.mapper().readValue(json, RunReport.Counts.class));
+        assertEquals(written, RunReport.mapper().readValue(json, Counts.class));
     }
 
     @Test
     void plusAddsEveryCountAndKeepsTheLargerPeakOfCarriedStates() {
-        RunReport.Counts other = new RunReport.Counts();
+        Counts other = new Counts();
         other.countInputRow();
         other.countRowRejected("null_value");
         other.countRowRejected("malformed_line");
@@ -93,7 +93,7 @@ class CountsTest {
         other.countWindowCut();
         other.countWindowWritten();
 
-        RunReport.Counts sum = oneTask().plus(other);
+        Counts sum = oneTask().plus(other);
 
         assertEquals(11, sum.inputRows());
         assertEquals(Map.of("null_value", 3L, "duplicate_timestamp", 1L, "malformed_line", 1L), sum.rowsRejected());
@@ -103,11 +103,11 @@ class CountsTest {
         assertEquals(7, sum.windowsWritten());
         assertEquals(8, sum.peakCarriedStates(), "a peak per task, not a total");
         assertEquals(9, sum.quarantineRecords());
-        assertEquals(sum, RunReport.Counts.of(List.of(stats(oneTask()), stats(other))), "the run's totals");
+        assertEquals(sum, Counts.of(List.of(stats(oneTask()), stats(other))), "the run's totals");
         assertEquals(10, oneTask().inputRows(), "plus leaves its operands as they were");
     }
 
-    private static TaskStats stats(RunReport.Counts counts) {
+    private static TaskStats stats(Counts counts) {
         return new TaskStats("driver", "localhost", 1, 0, counts, 0, "intra_op=1, inter_op=1", 0, 0);
     }
 }

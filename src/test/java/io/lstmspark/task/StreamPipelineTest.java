@@ -16,7 +16,7 @@ import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
-import io.lstmspark.report.RunReport;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.StepReader;
 import io.lstmspark.testing.TestData;
@@ -79,7 +79,7 @@ class StreamPipelineTest {
                 assertEquals(sumOfFirst(series, step + 1), running[t][0], 1e-4, series + " step " + step);
             }
         }
-        RunReport.Counts counts = stats.get(0).counts();
+        Counts counts = stats.get(0).counts();
         assertEquals(List.of(16L, 2L, 5L, 5L, 3L, 2L), List.of(counts.inputRows(), counts.series(),
                 counts.windowsCut(), counts.windowsWritten(), counts.batches(), counts.peakCarriedStates()));
         assertEquals(0, ArrowMemory.allocatedBytes(), "the batch's Arrow memory is released when the task ends");

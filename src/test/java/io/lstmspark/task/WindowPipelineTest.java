@@ -17,7 +17,7 @@ import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
-import io.lstmspark.report.RunReport;
+import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.StepReader;
 import io.lstmspark.series.WindowCutter;
@@ -137,7 +137,7 @@ class WindowPipelineTest {
         TaskStats stats = task.stats.get(0);
         assertEquals(List.of("executor-7", "host-a", 1234L, 3), List.of(stats.executorId(), stats.host(), stats.pid(),
                 stats.partition()));
-        RunReport.Counts counts = stats.counts();
+        Counts counts = stats.counts();
         assertEquals(9 + 4 + 12, counts.inputRows());
         assertEquals(3, counts.series());
         assertEquals(Map.of("series_shorter_than_window", 1L), counts.skipped());
