@@ -1,14 +1,10 @@
 package io.lstmspark.model;
 
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 
 /** Runs a resolved {@link ModelCall} on one input batch: one session run, every output fetched. */
 public final class BatchRunner {
@@ -45,19 +41,19 @@ public final class BatchRunner {
         }
         fetches.forEach(runner::fetch);
         List<ModelCall.FetchedOutput> outputs = call.outputs();
-        Object[] values = new Object[outputs.size()];
-        Object[] stateValues = new Object[call.states().size()];
+        OutputValues[] values = new OutputValues[outputs.size()];
+        OutputValues[] stateValues = new OutputValues[call.states().size()];
         try (Result result = runner.run()) {
             for (int i = 0; i < outputs.size(); i++) {
                 ModelCall.FetchedOutput output = outputs.get(i);
                 Tensor tensor = result.get(fetches.indexOf(output.tensorName()));
                 checkShape(output, tensor.shape(), rows);
-                values[i] = copyOut(output.type(), tensor, rows * output.windowSize(), windows * output.windowSize());
+                values[i] = OutputValues.copyOf(output.type(), tensor, windows, output.windowShape());
             }
             for (int s = 0; s < stateValues.length; s++) {
                 ModelCall.CarriedState state = call.states().get(s);
-                stateValues[s] = copyOut(state.type(), result.get(fetches.indexOf(state.outputTensor())),
-                        rows * state.size(), windows * state.size());
+                stateValues[s] = OutputValues.copyOf(state.type(), result.get(fetches.indexOf(state.outputTensor())),
+                        windows, new long[] {state.size()});
             }
         }
         return new BatchOutputs(outputs, values, stateValues, windows);
@@ -72,17 +68,5 @@ public final class BatchRunner {
                     + ") has shape " + shape + " for this batch, expected " + Shape.of(expected)
                     + " as the driver's probe found");
         }
-    }
-
-    /** The tensor's {@code size} values, of which the first {@code kept} are returned. */
-    private static Object copyOut(ElementType type, Tensor tensor, int size, int kept) {
-        if (type == ElementType.FLOAT32) {
-            float[] floats = new float[size];
-            ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
-            return kept == size ? floats : Arrays.copyOf(floats, kept);
-        }
-        double[] doubles = new double[size];
-        ((TFloat64) tensor).copyTo(DataBuffers.of(doubles, false, false));
-        return kept == size ? doubles : Arrays.copyOf(doubles, kept);
     }
 }
