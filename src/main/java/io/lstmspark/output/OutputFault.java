@@ -57,7 +57,8 @@ public record OutputFault(String column, boolean nan, long[] index) {
                     if (faults.isEmpty()) {
                         faults = new ArrayList<>(sizes.length);
                     }
-                    faults.add(new OutputFault(fetched.get(o).column(), values.isNaN(at), position(at - from, shapes[o])));
+                    faults.add(new OutputFault(fetched.get(o).column(), values.isNaN(at),
+                            position(at - from, shapes[o])));
                 }
             }
             return faults;
