@@ -1,5 +1,6 @@
 package io.lstmspark.model;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArrays;
@@ -86,12 +87,17 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
     /** The values from {@code offset} as a scalar (rank 0) or nested array of {@code shape}. */
     abstract Object block(int offset, long[] shape);
 
-    /** A block deeper than StdArrays makes: an array of blocks one rank lower. */
+    /**
+     * A block deeper than StdArrays makes: an array of blocks one rank lower, typed as theirs (a float[][]...[]
+     * of the block's rank, as for the other ranks).
+     */
     final Object[] deepBlock(int offset, long[] shape) {
         long[] inner = Arrays.copyOfRange(shape, 1, shape.length);
         int innerSize = size(inner);
-        Object[] blocks = new Object[Math.toIntExact(shape[0])];
-        for (int i = 0; i < blocks.length; i++) {
+        Object first = block(offset, inner);
+        Object[] blocks = (Object[]) Array.newInstance(first.getClass(), Math.toIntExact(shape[0]));
+        blocks[0] = first;
+        for (int i = 1; i < blocks.length; i++) {
             blocks[i] = block(offset + i * innerSize, inner);
         }
         return blocks;

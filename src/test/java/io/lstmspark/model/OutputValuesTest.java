@@ -3,9 +3,15 @@ package io.lstmspark.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 
 /** Each window's slice of a batch output, as the Java value a Spark row takes. */
 class OutputValuesTest {
@@ -66,12 +72,28 @@ class OutputValuesTest {
 
     @Test
     void windowsDeeperThanStdArraysNestArraysOfItsArrays() {
-        // Per-window rank 7: arrays of the rank-6 float arrays StdArrays makes.
+        // Per-window rank 7: an array of the rank-6 float arrays StdArrays makes, typed as before.
         OutputValues values = new OutputValues.Float32(counting(256), new long[] {2, 2, 2, 2, 2, 2, 2});
-        Object[] window = (Object[]) values.window(1);
-        float[][][][][][] last = (float[][][][][][]) window[1];
-        assertArrayEquals(new float[] {254, 255}, last[1][1][1][1][1]);
-        assertArrayEquals(new float[] {128, 129}, ((float[][][][][][]) window[0])[0][0][0][0][0]);
+        float[][][][][][][] window = (float[][][][][][][]) values.window(1);
+        assertArrayEquals(new float[] {254, 255}, window[1][1][1][1][1][1]);
+        assertArrayEquals(new float[] {128, 129}, window[0][0][0][0][0][0]);
+    }
+
+    @Test
+    void copyOfKeepsTheFirstWindowsOfAFixedBatchTensor() {
+        // A model with a fixed batch of 3 ran on 2 windows: the third row is padding.
+        float[] rows = {1, 2, 3, 4, 5, 6};
+        try (Tensor tensor = TFloat32.tensorOf(Shape.of(3, 2), DataBuffers.of(rows, true, false))) {
+            OutputValues values = OutputValues.copyOf(ElementType.FLOAT32, tensor, 2, new long[] {2});
+            assertArrayEquals(new float[] {1, 2, 3, 4}, (float[]) values.array());
+            assertArrayEquals(new float[] {3, 4}, (float[]) values.window(1));
+        }
+        double[] doubles = {0.1, 0.2};
+        try (Tensor tensor = TFloat64.tensorOf(Shape.of(2), DataBuffers.of(doubles, true, false))) {
+            assertEquals(0.2, OutputValues.copyOf(ElementType.FLOAT64, tensor, 2, new long[0]).window(1));
+            assertThrows(IllegalStateException.class,
+                    () -> OutputValues.copyOf(ElementType.FLOAT64, tensor, 3, new long[0]));
+        }
     }
 
     @Test
