@@ -10,16 +10,11 @@ import java.util.Arrays;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 
 /**
  * A batch of windows held as Arrow vectors: fixed-size list (steps) of fixed-size list (features)
@@ -38,11 +33,11 @@ public final class WindowBatch implements AutoCloseable {
     private final FixedSizeListVector windows;
     private final FixedSizeListVector steps;
     private final FieldVector values;
+    private final ArrowValues slots;
     private final Object[] seriesIds;
     private final Object[] starts;
     private final Object[] ends;
     private final double[] windowValues;
-    private final float[] windowFloats;
     private int size;
 
     private WindowBatch(BufferAllocator allocator, ElementType type, int capacity, int length, int features) {
@@ -55,9 +50,7 @@ public final class WindowBatch implements AutoCloseable {
         try {
             windows.addOrGetVector(FieldType.notNullable(new ArrowType.FixedSizeList(features)));
             this.steps = (FixedSizeListVector) windows.getDataVector();
-            FloatingPointPrecision precision = type == ElementType.FLOAT32
-                    ? FloatingPointPrecision.SINGLE : FloatingPointPrecision.DOUBLE;
-            steps.addOrGetVector(FieldType.notNullable(new ArrowType.FloatingPoint(precision)));
+            steps.addOrGetVector(FieldType.notNullable(ArrowValues.arrowType(type)));
             this.values = steps.getDataVector();
             windows.setInitialCapacity(capacity);
             windows.allocateNew();
@@ -65,6 +58,7 @@ public final class WindowBatch implements AutoCloseable {
             markAllValid(windows, capacity);
             markAllValid(steps, capacity * length);
             markAllValid(values, capacity * length * features);
+            this.slots = ArrowValues.over(type, values.getDataBuffer(), length * features);
         } catch (RuntimeException e) {
             windows.close();
             throw e;
@@ -73,7 +67,6 @@ public final class WindowBatch implements AutoCloseable {
         this.starts = new Object[capacity];
         this.ends = new Object[capacity];
         this.windowValues = new double[length * features];
-        this.windowFloats = new float[type == ElementType.FLOAT32 ? length * features : 0];
     }
 
     /** Allocates a batch of {@code capacity} windows of [length, features] values from the allocator. */
@@ -99,17 +92,8 @@ public final class WindowBatch implements AutoCloseable {
             throw new IllegalArgumentException("window is [" + window.length() + ", " + window.features()
                     + "], batch holds [" + length + ", " + features + "]");
         }
-        // One bulk copy per window into its slot, which lies within the buffer: size < capacity.
         window.copyValues(windowValues);
-        long address = values.getDataBuffer().memoryAddress() + (long) size * length * features * type.bytes();
-        if (type == ElementType.FLOAT32) {
-            for (int i = 0; i < windowValues.length; i++) {
-                windowFloats[i] = (float) windowValues[i];
-            }
-            NativeMemoryView.floats(address, windowFloats.length).write(windowFloats);
-        } else {
-            NativeMemoryView.doubles(address, windowValues.length).write(windowValues);
-        }
+        slots.write(size, windowValues);
         seriesIds[size] = window.seriesId();
         starts[size] = window.start();
         ends[size] = window.end();
@@ -150,8 +134,7 @@ public final class WindowBatch implements AutoCloseable {
 
     /** Value {@code feature} of step {@code step} of window {@code index}, read back from Arrow. */
     public double value(int index, int step, int feature) {
-        int at = (checkIndex(index) * length + step) * features + feature;
-        return type == ElementType.FLOAT32 ? ((Float4Vector) values).get(at) : ((Float8Vector) values).get(at);
+        return slots.get(((long) checkIndex(index) * length + step) * features + feature);
     }
 
     /**
@@ -187,15 +170,7 @@ public final class WindowBatch implements AutoCloseable {
         long[] dims = new long[windowShape.length + 1];
         dims[0] = rows;
         System.arraycopy(windowShape, 0, dims, 1, windowShape.length);
-        Shape shape = Shape.of(dims);
-        Tensor tensor = type == ElementType.FLOAT32 ? TFloat32.tensorOf(shape) : TFloat64.tensorOf(shape);
-        try {
-            NativeMemoryView.of(values.getDataBuffer().memoryAddress(), bytes).copyTo(tensor.asRawTensor().data(), bytes);
-            return tensor;
-        } catch (RuntimeException e) {
-            tensor.close();
-            throw e;
-        }
+        return slots.toTensor(Shape.of(dims), bytes);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.lstmspark.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -48,9 +47,10 @@ public final class BatchRunner {
             for (int s = 0; s < initialStates.length; s++) {
                 ModelCall.CarriedState state = call.states().get(s);
                 Shape shape = Shape.of(rows, state.size());
-                states.add(state.type() == ElementType.FLOAT32
-                        ? TFloat32.tensorOf(shape, DataBuffers.of((float[]) initialStates[s], true, false))
-                        : TFloat64.tensorOf(shape, DataBuffers.of((double[]) initialStates[s], true, false)));
+                states.add(switch (state.type()) {
+                    case FLOAT32 -> TFloat32.tensorOf(shape, DataBuffers.of((float[]) initialStates[s], true, false));
+                    case FLOAT64 -> TFloat64.tensorOf(shape, DataBuffers.of((double[]) initialStates[s], true, false));
+                });
             }
             return run(model, input, states, windows);
         } finally {
@@ -72,19 +72,19 @@ public final class BatchRunner {
         }
         fetches.forEach(runner::fetch);
         List<ModelCall.FetchedOutput> outputs = call.outputs();
-        Object[] values = new Object[outputs.size()];
-        Object[] stateValues = new Object[call.states().size()];
+        OutputValues[] values = new OutputValues[outputs.size()];
+        OutputValues[] stateValues = new OutputValues[call.states().size()];
         try (Result result = runner.run()) {
             for (int i = 0; i < outputs.size(); i++) {
                 ModelCall.FetchedOutput output = outputs.get(i);
                 Tensor tensor = result.get(fetches.indexOf(output.tensorName()));
                 checkShape(output, tensor.shape(), rows);
-                values[i] = copyOut(output.type(), tensor, rows * output.windowSize(), windows * output.windowSize());
+                values[i] = OutputValues.copyOf(output.type(), tensor, windows, output.windowShape());
             }
             for (int s = 0; s < stateValues.length; s++) {
                 ModelCall.CarriedState state = call.states().get(s);
-                stateValues[s] = copyOut(state.type(), result.get(fetches.indexOf(state.outputTensor())),
-                        rows * state.size(), windows * state.size());
+                stateValues[s] = OutputValues.copyOf(state.type(), result.get(fetches.indexOf(state.outputTensor())),
+                        windows, new long[] {state.size()});
             }
         }
         return new BatchOutputs(outputs, values, stateValues, windows);
@@ -99,17 +99,5 @@ public final class BatchRunner {
                     + ") has shape " + shape + " for this batch, expected " + Shape.of(expected)
                     + " as the driver's probe found");
         }
-    }
-
-    /** The tensor's {@code size} values, of which the first {@code kept} are returned. */
-    private static Object copyOut(ElementType type, Tensor tensor, int size, int kept) {
-        if (type == ElementType.FLOAT32) {
-            float[] floats = new float[size];
-            ((TFloat32) tensor).copyTo(DataBuffers.of(floats, false, false));
-            return kept == size ? floats : Arrays.copyOf(floats, kept);
-        }
-        double[] doubles = new double[size];
-        ((TFloat64) tensor).copyTo(DataBuffers.of(doubles, false, false));
-        return kept == size ? doubles : Arrays.copyOf(doubles, kept);
     }
 }

@@ -14,14 +14,16 @@ public final class FloatTensors {
 
     /** A new tensor of {@code type} holding {@code values} in row-major order; the caller closes it. */
     public static Tensor of(ElementType type, Shape shape, double[] values) {
-        if (type == ElementType.FLOAT64) {
-            return TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-        float[] floats = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
-        }
-        return TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
+        return switch (type) {
+            case FLOAT32 -> {
+                float[] floats = new float[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    floats[i] = (float) values[i];
+                }
+                yield TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
+            }
+            case FLOAT64 -> TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
+        };
     }
 
     /** The values of a float32 or float64 tensor, row-major. */

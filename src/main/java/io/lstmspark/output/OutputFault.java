@@ -1,7 +1,7 @@
 package io.lstmspark.output;
 
 import io.lstmspark.model.BatchOutputs;
-import io.lstmspark.model.ElementType;
+import io.lstmspark.model.OutputValues;
 import io.lstmspark.model.ModelCall;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,37 +51,18 @@ public record OutputFault(String column, boolean nan, long[] index) {
                 int size = sizes[o];
                 int from = slot * size;
                 int to = from + (steps < 0 ? size : steps * (size / Math.toIntExact(shapes[o][0])));
-                int at = fetched.get(o).type() == ElementType.FLOAT32
-                        ? firstNonFinite(outputs.floats(o), from, to) : firstNonFinite(outputs.doubles(o), from, to);
+                OutputValues values = outputs.values(o);
+                int at = values.firstNonFinite(from, to);
                 if (at >= 0) {
                     if (faults.isEmpty()) {
                         faults = new ArrayList<>(sizes.length);
                     }
-                    boolean nan = fetched.get(o).type() == ElementType.FLOAT32
-                            ? Float.isNaN(outputs.floats(o)[at]) : Double.isNaN(outputs.doubles(o)[at]);
-                    faults.add(new OutputFault(fetched.get(o).column(), nan, position(at - from, shapes[o])));
+                    faults.add(new OutputFault(fetched.get(o).column(), values.isNaN(at),
+                            position(at - from, shapes[o])));
                 }
             }
             return faults;
         }
-    }
-
-    private static int firstNonFinite(float[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Float.isFinite(values[i])) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int firstNonFinite(double[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Double.isFinite(values[i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The quarantine reason of a window with these faults. */

@@ -33,7 +33,10 @@ public final class OutputSchema {
 
     /** The Spark type of an output of the given element type and per-window rank. */
     public static DataType columnType(ElementType type, int rank) {
-        DataType column = type == ElementType.FLOAT32 ? DataTypes.FloatType : DataTypes.DoubleType;
+        DataType column = switch (type) {
+            case FLOAT32 -> DataTypes.FloatType;
+            case FLOAT64 -> DataTypes.DoubleType;
+        };
         for (int i = 0; i < rank; i++) {
             column = DataTypes.createArrayType(column, false);
         }

@@ -97,13 +97,13 @@ public final class OutputTarget {
         kept.addAll(OutputPathGuard.protectedDirectories(output.fs,
                 spark.conf().get("spark.sql.warehouse.dir", null)));
         OutputPathGuard.check(OutputPathGuard.resolve(path, conf), kept, conf);
-        RunDirectory.cleanUpDeadRuns(output.fs, output.runParent, output.runPrefix);
+        DeadRuns.cleanUp(output.fs, output.runParent, output.runPrefix);
         if (!overwrite && output.exists(output.dataLocation(output.target))) {
             throw new OutputException((partitionBy.isEmpty() ? "output.path " : "output partition ")
                     + output.dataLocation(output.target) + " already exists and output.mode is error-if-exists: "
                     + "choose another output.path or set output.mode = overwrite");
         }
-        RunDirectory.checkRenamable(output.fs, output.runParent,
+        Renames.checkRenamable(output.fs, output.runParent,
                 output.swaps(output.target).stream().map(RunDirectory.Swap::destination).toList());
         return output;
     }

@@ -2,7 +2,6 @@ package io.lstmspark.output;
 
 import io.lstmspark.config.StreamLayout;
 import io.lstmspark.model.BatchOutputs;
-import io.lstmspark.model.ElementType;
 import io.lstmspark.model.ModelCall;
 import java.util.Arrays;
 import java.util.List;
@@ -53,41 +52,30 @@ public final class StreamRows {
      */
     public static void emit(StreamLayout layout, Object seriesId, long chunkIndex, long firstStep, Object[] timestamps,
                             BatchOutputs outputs, int slot, Consumer<Row> sink) {
-        List<ModelCall.FetchedOutput> fetched = outputs.outputs();
+        int columns = outputs.outputs().size();
         int steps = timestamps.length;
         if (layout == StreamLayout.CHUNK) {
-            Object[] values = new Object[5 + fetched.size()];
+            Object[] values = new Object[5 + columns];
             values[0] = seriesId;
             values[1] = chunkIndex;
             values[2] = timestamps[0];
             values[3] = timestamps[steps - 1];
             values[4] = steps;
-            for (int o = 0; o < fetched.size(); o++) {
-                ModelCall.FetchedOutput output = fetched.get(o);
-                long[] shape = output.windowShape();
-                shape[0] = steps;
-                values[5 + o] = WindowRows.slice(flat(outputs, o, output), slot * output.windowSize(), shape);
+            for (int o = 0; o < columns; o++) {
+                values[5 + o] = outputs.values(o).steps(slot, steps);
             }
             sink.accept(RowFactory.create(values));
             return;
         }
         for (int t = 0; t < steps; t++) {
-            Object[] values = new Object[3 + fetched.size()];
+            Object[] values = new Object[3 + columns];
             values[0] = seriesId;
             values[1] = firstStep + t;
             values[2] = timestamps[t];
-            for (int o = 0; o < fetched.size(); o++) {
-                ModelCall.FetchedOutput output = fetched.get(o);
-                long[] shape = output.windowShape();
-                int stepSize = output.windowSize() / Math.toIntExact(shape[0]);
-                values[3 + o] = WindowRows.slice(flat(outputs, o, output), slot * output.windowSize() + t * stepSize,
-                        Arrays.copyOfRange(shape, 1, shape.length));
+            for (int o = 0; o < columns; o++) {
+                values[3 + o] = outputs.values(o).step(slot, t);
             }
             sink.accept(RowFactory.create(values));
         }
-    }
-
-    private static Object flat(BatchOutputs outputs, int o, ModelCall.FetchedOutput output) {
-        return output.type() == ElementType.FLOAT32 ? outputs.floats(o) : outputs.doubles(o);
     }
 }

@@ -70,7 +70,7 @@ final class Taps {
         try (Tensor input = TFloat32.tensorOf(Shape.of(windows.length, length, features), DataBuffers.of(flat, true, false))) {
             BatchOutputs batch = new BatchRunner(call).run(model, input);
             for (int i = 0; i < call.outputs().size(); i++) {
-                outputs.put(call.outputs().get(i).column(), batch.floats(i));
+                outputs.put(call.outputs().get(i).column(), (float[]) batch.values(i).array());
             }
         }
         return new Run(plan, outputs, windows.length);
