@@ -121,4 +121,9 @@ public record RunReport(
     public String tool() {
         return "lstm-spark";
     }
+
+    @JsonProperty("version")
+    public String version() {
+        return Version.current();
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
@@ -13,11 +14,14 @@ import io.lstmspark.testing.SampleWeights;
 import io.lstmspark.testing.SeriesTable;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -124,6 +128,16 @@ class SampleJobTest {
         assertEquals(1, first.getList(first.fieldIndex("forecast")).size());
         assertArrayEquals(new String[] {"series_id", "window_start", "window_end", "forecast", "hidden_state",
                 "cell_state", "output_sequence"}, schema.fieldNames(), "columns in configuration order");
+    }
+
+    @Test
+    void reportNamesTheVersionThePomBuilds() throws Exception {
+        JsonNode written = RunReport.mapper().readTree(out.resolve("sample").resolve(RunReport.FILE_NAME).toFile());
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher version = Pattern.compile("<artifactId>lstm-spark</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
+        assertTrue(version.find(), "pom.xml names the project's version");
+        assertEquals(version.group(1), written.path("version").asText());
     }
 
     private static DataType arrayOf(DataType element) {
