@@ -9,8 +9,9 @@ with NAME.expected.json beside them:
   lstm_states    per LSTM layer: h, c [4, units], h_seq, c_seq [4, T, units], from a copy of the layer
                  (return_sequences, return_state) run on the layer's input; c_seq from copies run on prefixes
   stream         for models whose recurrent state can be carried: a series of 3 T steps (same formula,
-                 batch 1), the model output and every LSTM layer's h at the end of each T-step chunk, computed
-                 by copies of the layers run over the whole series in one call (one uninterrupted run)
+                 batch 1), the model output and every LSTM layer's h at the end of each T-step chunk, and
+                 every LSTM layer's h at every step (lstm_h_seq), computed by copies of the layers run over
+                 the whole series in one call (one uninterrupted run)
 Biases are moved away from zero so that a missing bias cannot go unnoticed.
 
 Files for refusals: custom_layer.keras (a Lambda layer), nan_weights.h5 (a Dense kernel holding NaN),
@@ -79,7 +80,8 @@ def stream(model, steps, features):
     chunk_ends = [(k + 1) * steps - 1 for k in range(3)]
     return {"series": series[0].tolist(), "chunk_length": steps,
             "output_0": [x[0, t].tolist() for t in chunk_ends],
-            "lstm_h": {name: [seq[0, t].tolist() for t in chunk_ends] for name, seq in hs.items()}}
+            "lstm_h": {name: [seq[0, t].tolist() for t in chunk_ends] for name, seq in hs.items()},
+            "lstm_h_seq": {name: seq[0].tolist() for name, seq in hs.items()}}
 
 
 def save(name, model, steps, features, with_stream=False):

