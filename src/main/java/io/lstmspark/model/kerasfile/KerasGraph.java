@@ -19,9 +19,10 @@ import java.util.Optional;
  */
 public record KerasGraph(String inputKey, String inputTensor, long[] inputShape, boolean float64,
                          Map<String, String> outputs, List<LstmStates> lstmLayers, List<CarriedState> carried,
-                         Optional<String> streamProblem) implements Serializable {
+                         Optional<String> streamProblem, List<BuiltLayer> layers) implements Serializable {
 
     public KerasGraph {
+        layers = List.copyOf(layers);
         inputShape = inputShape.clone();
         outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
         lstmLayers = List.copyOf(lstmLayers);
@@ -31,6 +32,17 @@ public record KerasGraph(String inputKey, String inputTensor, long[] inputShape,
     @Override
     public long[] inputShape() {
         return inputShape.clone();
+    }
+
+    /**
+     * A layer as built: its output shapes without the batch dimension, and the config values that decide
+     * what it computes ({@code units=5 activation=relu ...}), for {@code inspect}.
+     */
+    public record BuiltLayer(String name, String className, List<long[]> outputShapes, String settings)
+            implements Serializable {
+        public BuiltLayer {
+            outputShapes = outputShapes.stream().map(long[]::clone).toList();
+        }
     }
 
     /** An LSTM layer's state tensors: h, c [batch, units]; sequence, cell_sequence [batch, steps, units]. */

@@ -60,6 +60,12 @@ public final class KerasGraphBuilder<T extends TFloating> {
     private final List<KerasGraph.CarriedState> carried = new ArrayList<>();
     /** Layers that mix steps (or run backwards), which state carried from a previous chunk would not reproduce. */
     private final Map<String, String> notStepwise = new LinkedHashMap<>();
+    private final List<KerasGraph.BuiltLayer> built = new ArrayList<>();
+    /** Config keys shown for a layer by inspect, when it has them. */
+    private static final List<String> SETTINGS = List.of("units", "filters", "kernel_size", "strides", "padding",
+            "dilation_rate", "pool_size", "activation", "recurrent_activation", "use_bias", "return_sequences",
+            "return_state", "go_backwards", "reset_after", "merge_mode", "rate", "n", "target_shape", "axis",
+            "epsilon");
     private Operand<TInt32> batch;
 
     /** A Keras tensor being built: its op and its shape without the batch dimension. */
@@ -124,6 +130,7 @@ public final class KerasGraphBuilder<T extends TFloating> {
         batch = root.withName("batch_size").slice(root.shape(input), root.constant(new int[] {0}),
                 root.constant(new int[] {1}));
         tensors.put(new KerasLayer.TensorId(inputKey, 0, 0), new Value(input, inputShape));
+        built.add(new KerasGraph.BuiltLayer(inputKey, "InputLayer", List.of(inputShape), ""));
 
         for (int index = 0; index < config.layers().size(); index++) {
             KerasLayer layer = config.layers().get(index);
@@ -143,6 +150,8 @@ public final class KerasGraphBuilder<T extends TFloating> {
             for (int t = 0; t < out.size(); t++) {
                 tensors.put(new KerasLayer.TensorId(layer.name(), 0, t), out.get(t));
             }
+            built.add(new KerasGraph.BuiltLayer(layer.name(), layer.className(),
+                    out.stream().map(Value::shape).toList(), settings(layer)));
         }
         checkAllWeightsUsed(where);
 
@@ -160,7 +169,26 @@ public final class KerasGraphBuilder<T extends TFloating> {
             outputs.putIfAbsent(config.outputs().get(i).layer(), outputs.get("output_" + i));
         }
         return new KerasGraph(inputKey, name(input), new long[] {-1, inputShape[0], inputShape[1]},
-                type == TFloat64.class, outputs, lstmLayers, carried, streamProblem());
+                type == TFloat64.class, outputs, lstmLayers, carried, streamProblem(), built);
+    }
+
+    /** "units=5 activation=relu return_sequences=true"; a wrapper's inner layer as "layer=LSTM(units=4 ...)". */
+    private static String settings(KerasLayer layer) {
+        List<String> shown = new ArrayList<>();
+        for (String key : SETTINGS) {
+            com.fasterxml.jackson.databind.JsonNode value = layer.config().get(key);
+            if (value != null && !value.isNull()) {
+                shown.add(key + "=" + (value.isTextual() ? value.asText()
+                        : value.isObject() ? value.path("config").asText(value.toString()) : value.toString()));
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode inner = layer.config().get("layer");
+        if (inner != null && inner.isObject()) {
+            KerasLayer wrapped = new KerasLayer(inner.path("config").path("name").asText(),
+                    inner.path("class_name").asText(), inner.path("config"), List.of());
+            shown.add("layer=" + wrapped.className() + "(" + settings(wrapped) + ")");
+        }
+        return String.join(" ", shown);
     }
 
     /** Stream mode carries recurrent states exactly only if no layer before the last recurrent one mixes steps. */
@@ -170,7 +198,8 @@ public final class KerasGraphBuilder<T extends TFloating> {
         }
         return notStepwise.isEmpty() ? Optional.empty() : Optional.of("layers " + notStepwise.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "))
-                + " combine steps across a window, so a chunk's output would depend on where the chunk starts");
+                + " see a window as a whole (several steps at once, or a last state), so a chunk's output would depend"
+                + " on where the chunk starts");
     }
 
     private void checkAllWeightsUsed(String where) {
@@ -249,12 +278,23 @@ public final class KerasGraphBuilder<T extends TFloating> {
         return kind.equals("LSTM") || kind.equals("GRU") || kind.equals("SimpleRNN") || kind.equals("Bidirectional");
     }
 
-    /** Whether a recurrent layer comes after {@code layer} in the config (a step-mixing layer before it matters). */
+    /** Whether {@code layer} is recurrent or feeds one, through any path of the model's layer graph. */
     private boolean feedsRecurrent(KerasLayer layer) {
-        List<KerasLayer> layers = file.config().layers();
-        int index = layers.indexOf(layer);
-        return layers.subList(index, layers.size()).stream()
-                .anyMatch(l -> isRecurrent(ALIASES.getOrDefault(l.className(), l.className())));
+        java.util.Deque<KerasLayer> pending = new java.util.ArrayDeque<>(List.of(layer));
+        Set<String> seen = new HashSet<>();
+        while (!pending.isEmpty()) {
+            KerasLayer next = pending.pop();
+            if (!seen.add(next.name())) {
+                continue;
+            }
+            if (isRecurrent(ALIASES.getOrDefault(next.className(), next.className()))) {
+                return true;
+            }
+            file.config().layers().stream()
+                    .filter(l -> l.inbound().stream().anyMatch(id -> id.layer().equals(next.name())))
+                    .forEach(pending::push);
+        }
+        return false;
     }
 
     // ---- recurrent layers ----
