@@ -14,12 +14,19 @@ with NAME.expected.json beside them:
                  the whole series in one call (one uninterrupted run)
 Biases are moved away from zero so that a missing bias cannot go unnoticed.
 
+forecaster.keras: the benchmark's model (models/forecaster_keras3, a model.export) as a .keras file, its
+weights copied from the export's variables and its output checked equal to the export's, so that
+`bench --keras-file` compares the same model in both formats.
+
 Files for refusals: custom_layer.keras (a Lambda layer), nan_weights.h5 (a Dense kernel holding NaN),
-mismatch.keras (config.json says LSTM units 7, the weights are for 6).
+mismatch.keras (config.json says LSTM units 7, the weights are for 6), linked_weights.h5 (a Dense kernel
+replaced by an HDF5 external link to another file).
 """
 import json
 import os
 import zipfile
+
+import h5py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
@@ -185,6 +192,25 @@ def float64_lstm():
         keras.config.set_floatx("float32")
 
 
+def forecaster():
+    export = tf.saved_model.load("../models/forecaster_keras3/saved_model")
+    weights = {v.name.split("/", 1)[1]: v.numpy() for v in export.variables if v.name.startswith("sequential/")}
+    model = keras.Sequential([keras.Input((48, 8)), L.LSTM(64, name="lstm"), L.Dense(1, name="dense")])
+    model.layers[0].set_weights([weights["lstm/lstm_cell/kernel:0"], weights["lstm/lstm_cell/recurrent_kernel:0"],
+                                 weights["lstm/lstm_cell/bias:0"]])
+    model.layers[1].set_weights([weights["dense/kernel:0"], weights["dense/bias:0"]])
+    x = formula((4, 48, 8))
+    ours = np.asarray(model(x))
+    theirs = np.asarray(export.serve(tf.constant(x)))
+    assert np.allclose(ours, theirs, rtol=1e-5, atol=1e-6), (ours, theirs)
+    model.save("forecaster.keras")
+    with open("forecaster.expected.json", "w") as f:
+        json.dump({"model": "forecaster", "keras_version": keras.__version__, "input_shape": [None, 48, 8],
+                   "inputs": {"x1": x.tolist()}, "outputs": {"output_0": theirs.tolist()},
+                   "lstm_states": {name: {"h": states["h"], "c": states["c"]}
+                                   for name, states in lstm_states(model, x).items()}}, f)
+
+
 def refusals():
     model = keras.Sequential([keras.Input((4, 2)), L.LSTM(3, name="lstm"),
                               L.Lambda(lambda t: t * 2.0, name="doubled")])
@@ -208,6 +234,14 @@ def refusals():
             target.writestr(item, data)
     os.remove("mismatch_source.keras")
 
+    model = keras.Sequential([keras.Input((4, 2)), L.LSTM(3, name="lstm"), L.Dense(1, name="head")])
+    model.save("linked_weights.h5")
+    with h5py.File("linked_weights.h5", "r+") as f:
+        group = f["model_weights/head"]
+        kernel = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]][0]
+        del group[kernel]
+        group[kernel] = h5py.ExternalLink("/etc/other.h5", "/data")
+
 
 if __name__ == "__main__":
     keras.utils.set_random_seed(11)
@@ -217,4 +251,5 @@ if __name__ == "__main__":
     conv_pool()
     functional_dag()
     float64_lstm()
+    forecaster()
     refusals()

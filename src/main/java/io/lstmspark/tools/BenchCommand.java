@@ -9,6 +9,7 @@ import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
 import io.lstmspark.model.keras.StateTapPlanner;
+import io.lstmspark.model.kerasfile.KerasFileStates;
 import io.lstmspark.output.RunReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -70,6 +71,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forecast-output", defaultValue = "output_0",
             description = "The model's signature output written as the forecast (default: ${DEFAULT-VALUE}).")
     String forecastOutput;
+
+    @Option(names = "--keras-file", defaultValue = "src/test/resources/keras-files-fixtures/forecaster.keras",
+            description = "The same model as a Keras .keras or .h5 file, for row (h): TensorFlow alone and the job "
+                    + "on the graph lstm-spark builds from it (default: ${DEFAULT-VALUE}, --model's weights; "
+                    + "an empty value skips the row).")
+    String kerasFile;
 
     @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")
     int threads;
@@ -146,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         String table = table(slots, tensorFlow, jobB, jobC, scaled, soak, stream,
                 scaledExtract, scaledStream);
+        if (!kerasFile.isEmpty()) {
+            table += kerasFileRow(slots, input, outputs, tensorFlow.call(), jobB);
+        }
         System.out.println(table);
         if (record.isPresent()) {
             String entry = "\n### " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
@@ -156,6 +166,33 @@ public final class BenchCommand implements Callable<Integer> {
                     StandardOpenOption.APPEND);
         }
         return 0;
+    }
+
+    /**
+     * Row (h): the model as a Keras file, built by lstm-spark, against (a) and (b) on the SavedModel: TensorFlow
+     * alone on the same call (forecast and hidden state), and the same job.
+     */
+    private String kerasFileRow(int slots, Path input, Map<String, String> outputs, double savedModelCall,
+                                JsonNode savedModelJob) throws Exception {
+        Path file = Path.of(kerasFile);
+        double call;
+        try (LoadedModel loaded = LoadedModel.load(new ModelSource(file.toString(), List.of("serve")),
+                new SessionThreads(1, -1))) {
+            ModelRequest request = request(file, outputs);
+            request = request.withExtension(KerasFileStates.of(loaded, request).orElseThrow(() ->
+                    new IllegalArgumentException("--keras-file " + file + " is not a Keras .keras or .h5 file")));
+            call = sessionRuns(loaded, ModelCallResolver.resolve(loaded, request, LENGTH, FEATURES), slots, BATCH,
+                    windows);
+        }
+        JsonNode job = job(slots, input, file, outputs, "h");
+        double jobRate = job.get("windows").asDouble() / job.get("seconds").asDouble();
+        double savedModelJobRate = savedModelJob.get("windows").asDouble() / savedModelJob.get("seconds").asDouble();
+        StringBuilder t = new StringBuilder();
+        row(t, "(h) the same model from " + file.getFileName() + ", built by lstm-spark: TensorFlow alone (as (a)), "
+                + "the job (as (b))", rate(call) + " (x" + ratio(call / savedModelCall) + " of (a)); job "
+                + rate(jobRate) + " (x" + ratio(jobRate / savedModelJobRate) + " of (b))",
+                "both >= x1.0 " + verdict(call >= savedModelCall && jobRate >= savedModelJobRate));
+        return t.toString();
     }
 
     /**

@@ -100,14 +100,17 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
     private static Map<String, List<KerasWeight>> layerWeights(Group modelWeights, Path path) {
         Map<String, List<KerasWeight>> byLayer = new LinkedHashMap<>();
         for (String layer : stringList(modelWeights, "layer_names")) {
-            Node node = modelWeights.getChildren().get(layer);
+            Node node = child(modelWeights, layer, path);
             if (!(node instanceof Group layerGroup)) {
                 throw new KerasFileException(path + ": model_weights lists layer '" + layer + "' but has no group for"
                         + " it");
             }
             List<KerasWeight> weights = new ArrayList<>();
             for (String weightName : stringList(layerGroup, "weight_names")) {
-                Node dataset = layerGroup.getByPath(weightName);
+                Node dataset = layerGroup;
+                for (String part : weightName.split("/")) {
+                    dataset = dataset instanceof Group group ? child(group, part, path) : null;
+                }
                 if (!(dataset instanceof Dataset d)) {
                     throw new KerasFileException(path + ": layer '" + layer + "' lists weight '" + weightName
                             + "' but model_weights/" + layer + " has no such dataset");
@@ -117,6 +120,20 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
             byLayer.put(layer, weights);
         }
         return byLayer;
+    }
+
+    /**
+     * A member of a group, refusing links: an external link would make the job open another file on the
+     * machine, and Keras never writes links.
+     */
+    private static Node child(Group group, String name, Path path) {
+        Node node = group.getChildren().get(name);
+        if (node != null && node.isLink()) {
+            throw new KerasFileException(path + ": " + group.getPath() + name + " is a link to "
+                    + ((io.jhdf.api.Link) node).getTargetPath() + "; Keras files hold their weights themselves, and "
+                    + "lstm-spark follows no link out of a model file");
+        }
+        return node;
     }
 
     private static KerasFile readZip(Path path) throws IOException {
@@ -167,8 +184,8 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
             int seen = used.merge(base, 1, Integer::sum) - 1;
             String key = seen == 0 ? base : base + "_" + seen;
             List<KerasWeight> weights = new ArrayList<>();
-            if (layersNode instanceof Group layers && layers.getChildren().get(key) instanceof Group group) {
-                collectVars(group, "layers/" + key, weights);
+            if (layersNode instanceof Group layers && child(layers, key, path) instanceof Group group) {
+                collectVars(group, "layers/" + key, weights, path);
             }
             byLayer.put(layer.name(), weights);
         }
@@ -176,8 +193,10 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
     }
 
     /** A group's own vars in index order, then its sub-objects' (forward before backward). */
-    private static void collectVars(Group group, String where, List<KerasWeight> into) {
+    private static void collectVars(Group group, String where, List<KerasWeight> into, Path path) {
+        group.getChildren().keySet().forEach(name -> child(group, name, path));
         if (group.getChildren().get("vars") instanceof Group vars) {
+            vars.getChildren().keySet().forEach(name -> child(vars, name, path));
             List<Dataset> datasets = vars.getChildren().values().stream()
                     .filter(Dataset.class::isInstance).map(Dataset.class::cast)
                     .sorted(Comparator.comparingInt(d -> Integer.parseInt(d.getName())))
@@ -195,7 +214,7 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
         }).thenComparing(Comparator.naturalOrder()));
         for (String child : children) {
             if (group.getChildren().get(child) instanceof Group sub) {
-                collectVars(sub, where + "/" + child, into);
+                collectVars(sub, where + "/" + child, into, path);
             }
         }
     }

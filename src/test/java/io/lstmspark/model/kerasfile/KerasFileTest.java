@@ -91,6 +91,15 @@ class KerasFileTest {
     }
 
     @Test
+    void aWeightThatLinksToAnotherFileIsRefusedWithoutOpeningIt() {
+        String message = assertThrows(KerasFileException.class,
+                () -> KerasFile.read(FIXTURES.resolve("linked_weights.h5"))).getMessage();
+        assertTrue(message.contains("linked_weights.h5"), message);
+        assertTrue(message.contains("/model_weights/head/sequential_8/head/kernel is a link to /etc/other.h5:/data"), message);
+        assertTrue(message.contains("follows no link out of a model file"), message);
+    }
+
+    @Test
     void aFileNamedH5ThatIsNoKerasFileIsRefused(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("notes.h5"), "not a model");
         String message = assertThrows(KerasFileException.class, () -> KerasFile.read(text)).getMessage();

@@ -94,6 +94,23 @@ class KerasGraphBuilderTest {
     }
 
     @Test
+    void theBenchmarksKerasFileGivesItsExportsOutputAndStates() {
+        // forecaster.expected.json holds the output of models/forecaster_keras3, the same model as model.export.
+        KerasFileExpectations expected = KerasFileExpectations.readFixture("forecaster.keras");
+        KerasFile file = KerasFile.read(expected.file());
+        try (Graph graph = new Graph()) {
+            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph.LstmStates lstm = built.lstmLayers().get(0);
+            List<double[]> got = runGraph(graph, built, expected.input("x1"),
+                    List.of(built.outputs().get("output_0"), lstm.h(), lstm.c()));
+            Tolerance.assertAllClose(expected.outputs("x1").get(0), got.get(0), TOLERANCE, "forecast");
+            JsonNode states = expected.json().path("lstm_states").path("lstm");
+            Tolerance.assertAllClose(KerasFileExpectations.flat(states.get("h")), got.get(1), TOLERANCE, "h");
+            Tolerance.assertAllClose(KerasFileExpectations.flat(states.get("c")), got.get(2), TOLERANCE, "c");
+        }
+    }
+
+    @Test
     void outputsAreNamedByPositionAndByTheirLayer() {
         KerasFile file = KerasFile.read(KerasFileExpectations.FIXTURES.resolve("functional_dag.keras"));
         try (Graph graph = new Graph()) {
