@@ -27,7 +27,8 @@ public enum ModelFormat {
                 return SAVED_MODEL;
             }
             throw new ModelException("model.path " + path + " is a directory without saved_model.pb: "
-                    + "point model.path at a SavedModel directory, a Keras .h5 or .keras file, or a frozen GraphDef .pb file");
+                    + "point model.path at a SavedModel directory, a Keras .h5 or .keras file, or a frozen GraphDef "
+                    + ".pb file");
         }
         if (Files.isRegularFile(path)) {
             // By content: Keras files named .keras that are HDF5 (and the reverse) exist.

@@ -40,7 +40,8 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "SavedModel directory, Keras .h5 or .keras file, or frozen GraphDef .pb file.")
+    @Parameters(paramLabel = "MODEL",
+            description = "SavedModel directory, Keras .h5 or .keras file, or frozen GraphDef .pb file.")
     Path model;
 
     @Option(names = "--ops", paramLabel = "PATTERN",

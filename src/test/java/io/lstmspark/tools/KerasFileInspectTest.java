@@ -64,7 +64,8 @@ class KerasFileInspectTest {
         List<String> lstms = new ArrayList<>();
         json.path("lstm_layers").forEach(l -> lstms.add(l.path("layer").asText() + "=" + l.path("ref").asText()));
         assertEquals(List.of("enc_a=lstm:0", "enc_b=lstm:1", "skip=lstm:2", "decoder=lstm:3"), lstms);
-        assertTrue(json.path("stream_mode").asText().startsWith("not possible: layers sum (Add), repeat (RepeatVector) see a window as a whole"),
+        assertTrue(json.path("stream_mode").asText()
+                        .startsWith("not possible: layers sum (Add), repeat (RepeatVector) see a window as a whole"),
                 json.path("stream_mode").asText());
     }
 

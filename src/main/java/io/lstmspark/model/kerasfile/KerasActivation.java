@@ -52,7 +52,8 @@ final class KerasActivation {
             case "exponential" -> tf.math.exp(x);
             case "gelu" -> tf.math.mul(tf.math.mul(x, scalar(tf, x, 0.5)),
                     tf.math.add(scalar(tf, x, 1), tf.math.erf(tf.math.mul(x, scalar(tf, x, 1 / Math.sqrt(2))))));
-            case "leaky_relu" -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(kerasMajor >= 3 ? 0.2f : 0.3f));
+            case "leaky_relu" -> tf.nn.leakyRelu(x,
+                    org.tensorflow.op.nn.LeakyRelu.alpha(kerasMajor >= 3 ? 0.2f : 0.3f));
             case "hard_sigmoid" -> kerasMajor >= 3
                     ? tf.math.div(tf.nn.relu6(tf.math.add(x, scalar(tf, x, 3))), scalar(tf, x, 6))
                     : tf.clipByValue(tf.math.add(tf.math.mul(x, scalar(tf, x, 0.2)), scalar(tf, x, 0.5)),

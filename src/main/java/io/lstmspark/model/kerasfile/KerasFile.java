@@ -147,7 +147,8 @@ public record KerasFile(Path path, KerasFileFormat format, String kerasVersion, 
             }
             Map<String, List<KerasWeight>> weights;
             if (zip.getEntry(ZIP_WEIGHTS) == null) {
-                throw new KerasFileException(path + " is a .keras zip without " + ZIP_WEIGHTS + ": it holds no weights");
+                throw new KerasFileException(path + " is a .keras zip without " + ZIP_WEIGHTS
+                        + ": it holds no weights");
             }
             try (HdfFile hdf = HdfFile.fromBytes(entry(zip, ZIP_WEIGHTS, path))) {
                 weights = genericWeights(hdf, config, path);

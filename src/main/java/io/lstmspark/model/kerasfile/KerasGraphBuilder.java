@@ -743,8 +743,8 @@ public final class KerasGraphBuilder<T extends TFloating> {
 
     private void requireChannelsLast(KerasLayer layer) {
         if (layer.textConfig("data_format", "channels_last").equals("channels_first")) {
-            throw new KerasFileException("Keras file " + file.path() + ": layer " + layer.label() + " is channels_first;"
-                    + " lstm-spark builds channels_last (steps, then channels)");
+            throw new KerasFileException("Keras file " + file.path() + ": layer " + layer.label()
+                    + " is channels_first; lstm-spark builds channels_last (steps, then channels)");
         }
     }
 
