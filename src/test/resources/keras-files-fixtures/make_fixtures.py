@@ -18,6 +18,10 @@ forecaster.keras: the benchmark's model (models/forecaster_keras3, a model.expor
 weights copied from the export's variables and its output checked equal to the export's, so that
 `bench --keras-file` compares the same model in both formats.
 
+functional_dag_keras2.h5: functional_dag.h5 with its model_config rewritten as Keras 2 writes functional
+models (class Functional, inbound_nodes as [[["layer", 0, 0, {}]]], keras_version 2.15.0), for the Keras 2
+functional config reader; its expected values are functional_dag's.
+
 Files for refusals: custom_layer.keras (a Lambda layer), nan_weights.h5 (a Dense kernel holding NaN),
 mismatch.keras (config.json says LSTM units 7, the weights are for 6), linked_weights.h5 (a Dense kernel
 replaced by an HDF5 external link to another file).
@@ -211,6 +215,35 @@ def forecaster():
                                    for name, states in lstm_states(model, x).items()}}, f)
 
 
+def keras2_functional_config():
+    import shutil
+    shutil.copy("functional_dag.h5", "functional_dag_keras2.h5")
+    with h5py.File("functional_dag_keras2.h5", "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        for layer in config["config"]["layers"]:
+            nodes = []
+            for node in layer["inbound_nodes"]:
+                tensors = []
+
+                def collect(value):
+                    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+                        tensors.append(value["config"]["keras_history"])
+                    elif isinstance(value, (list, tuple)):
+                        for item in value:
+                            collect(item)
+                collect(node["args"])
+                nodes.append([[name, node_index, tensor_index, {}] for name, node_index, tensor_index in tensors])
+            layer["inbound_nodes"] = nodes
+            layer["config"]["dtype"] = "float32"
+            layer.pop("module", None)
+            layer.pop("registered_name", None)
+        inputs = config["config"]["input_layers"]
+        config["config"]["input_layers"] = inputs if isinstance(inputs[0], list) else [inputs]
+        f.attrs["model_config"] = json.dumps(config)
+        f.attrs["keras_version"] = "2.15.0"
+    shutil.copy("functional_dag.expected.json", "functional_dag_keras2.expected.json")
+
+
 def refusals():
     model = keras.Sequential([keras.Input((4, 2)), L.LSTM(3, name="lstm"),
                               L.Lambda(lambda t: t * 2.0, name="doubled")])
@@ -252,4 +285,5 @@ if __name__ == "__main__":
     functional_dag()
     float64_lstm()
     forecaster()
+    keras2_functional_config()
     refusals()

@@ -216,7 +216,7 @@ public final class KerasGraphBuilder<T extends TFloating> {
         String kind = ALIASES.getOrDefault(layer.className(), layer.className());
         boolean mergesInputs = Set.of("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
                 .contains(kind);
-        if (!mergesInputs && in.size() != 1) {
+        if (in.isEmpty() || !mergesInputs && in.size() != 1) {
             throw new KerasFileException("Keras file " + file.path() + ": layer " + layer.label() + " takes "
                     + in.size() + " tensors; a " + kind + " takes one");
         }
