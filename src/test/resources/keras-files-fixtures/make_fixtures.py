@@ -10,8 +10,9 @@ with NAME.expected.json beside them:
                  (return_sequences, return_state) run on the layer's input; c_seq from copies run on prefixes
   stream         for models whose recurrent state can be carried: a series of 3 T steps (same formula,
                  batch 1), the model output and every LSTM layer's h at the end of each T-step chunk, and
-                 every LSTM layer's h at every step (lstm_h_seq), computed by copies of the layers run over
-                 the whole series in one call (one uninterrupted run)
+                 every LSTM layer's h and the model's output at every step (lstm_h_seq, output_0_seq),
+                 computed by copies of the recurrent layers run over the whole series in one call (one
+                 uninterrupted run)
 Biases are moved away from zero so that a missing bias cannot go unnoticed.
 
 forecaster.keras: the benchmark's model (models/forecaster_keras3, a model.export) as a .keras file, its
@@ -78,21 +79,23 @@ def stream(model, steps, features):
     x = series
     hs = {}
     for layer in model.layers:
-        if type(layer) is L.LSTM:
+        if type(layer) in (L.LSTM, L.GRU, L.SimpleRNN):
+            # Every step's state: the head below then computes the output at every step of the series.
             config = dict(layer.get_config(), return_sequences=True, name=layer.name + "_long")
-            long = L.LSTM.from_config(config)
+            long = type(layer).from_config(config)
             long.build(x.shape)
             long.set_weights(layer.get_weights())
-            seq = np.asarray(long(x))
-            hs[layer.name] = seq
-            x = seq if layer.return_sequences else seq  # the head below reads the last LSTM's steps
+            x = np.asarray(long(x))
+            if type(layer) is L.LSTM:
+                hs[layer.name] = x
         else:
             x = np.asarray(layer(x))
     chunk_ends = [(k + 1) * steps - 1 for k in range(3)]
     return {"series": series[0].tolist(), "chunk_length": steps,
             "output_0": [x[0, t].tolist() for t in chunk_ends],
             "lstm_h": {name: [seq[0, t].tolist() for t in chunk_ends] for name, seq in hs.items()},
-            "lstm_h_seq": {name: seq[0].tolist() for name, seq in hs.items()}}
+            "lstm_h_seq": {name: seq[0].tolist() for name, seq in hs.items()},
+            "output_0_seq": x[0].tolist()}
 
 
 def save(name, model, steps, features, with_stream=False):
@@ -126,6 +129,17 @@ def stacked_lstm():
         L.Dense(2, name="forecast"),
     ])
     save("stacked_lstm", model, 6, 3, with_stream=True)
+
+
+def stacked_gru_rnn():
+    # Every layer per step, so that the model's own output is a sequence stream mode can write.
+    model = keras.Sequential([
+        keras.Input((5, 2)),
+        L.GRU(4, return_sequences=True, name="gru"),
+        L.SimpleRNN(3, return_sequences=True, activation="relu", name="rnn"),
+        L.TimeDistributed(L.Dense(1), name="per_step"),
+    ])
+    save("stacked_gru_rnn", model, 5, 2, with_stream=True)
 
 
 def recurrent_kinds():
@@ -281,6 +295,7 @@ if __name__ == "__main__":
     stacked_lstm()
     recurrent_kinds()
     bidirectional()
+    stacked_gru_rnn()
     conv_pool()
     functional_dag()
     float64_lstm()

@@ -71,34 +71,8 @@ class KerasFilesJobTest {
     @Test
     void streamModeCarriesEveryLayersStateAsOneUninterruptedRun() {
         for (String name : List.of("stacked_lstm.keras", "stacked_lstm.h5")) {
-            KerasFileExpectations expected = KerasFileExpectations.readFixture(name);
-            JsonNode stream = expected.json().path("stream");
-            int chunk = stream.path("chunk_length").asInt();
-            double[][] series = new double[stream.path("series").size()][];
-            for (int t = 0; t < series.length; t++) {
-                series[t] = KerasFileExpectations.flat(stream.path("series").get(t));
-            }
-            // Series a: three whole chunks; series b: its first 2.5 chunks (a prefix has the same states).
-            int[] lengths = {series.length, series.length - chunk / 2};
-            StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType);
-            for (int f = 0; f < series[0].length; f++) {
-                schema = schema.add("f" + f, DataTypes.DoubleType);
-            }
-            List<Row> input = new ArrayList<>();
-            for (int s = 0; s < lengths.length; s++) {
-                for (int t = 0; t < lengths[s]; t++) {
-                    input.add(row("s" + s, t, series[t]));
-                }
-            }
-            Path work = dir.resolve("stream-" + name);
-            String inputPath = TestData.writeParquet(work, input, schema);
-            RunReport report = Jobs.run(null, "input.path=" + inputPath, "input.series-id=id", "input.timestamp=ts",
-                    "input.features=" + features(series[0].length), "model.path=" + expected.file(), "mode=stream",
-                    "stream.layout=step", "outputs.a=\"lstm:lstm_a.sequence\"", "outputs.b=\"lstm:1.sequence\"",
-                    "output.path=" + work.resolve("out"), "batch.size=1");
-            assertEquals(lengths[0] + lengths[1], report.counts().inputRows());
-            List<Row> rows = TestSpark.session().read().parquet(work.resolve("out").toString()).collectAsList();
-            assertEquals(lengths[0] + lengths[1], rows.size(), "a row per step");
+            JsonNode stream = KerasFileExpectations.readFixture(name).json().path("stream");
+            List<Row> rows = stream(name, "outputs.a=\"lstm:lstm_a.sequence\"", "outputs.b=\"lstm:1.sequence\"");
             for (Row row : rows) {
                 int step = Math.toIntExact((Long) row.getAs("step"));
                 String where = name + " " + row.getAs("series_id") + " step " + step;
@@ -108,6 +82,54 @@ class KerasFilesJobTest {
                         Rows.values(row, "b"), TOLERANCE, where + " lstm_b h");
             }
         }
+    }
+
+    @Test
+    void streamModeCarriesGruAndSimpleRnnStatesIntoTheModelsOwnPerStepOutput() {
+        for (String name : List.of("stacked_gru_rnn.keras", "stacked_gru_rnn.h5")) {
+            JsonNode stream = KerasFileExpectations.readFixture(name).json().path("stream");
+            for (Row row : stream(name, "outputs.y=output_0")) {
+                int step = Math.toIntExact((Long) row.getAs("step"));
+                Tolerance.assertAllClose(KerasFileExpectations.flat(stream.path("output_0_seq").get(step)),
+                        Rows.values(row, "y"), TOLERANCE, name + " " + row.getAs("series_id") + " step " + step);
+            }
+        }
+    }
+
+    /**
+     * Stream mode, a row per step, over the fixture's recorded series (s0: three whole chunks) and its first
+     * two and a half chunks (s1: a prefix of a series has the same states), in chunks of the model's steps.
+     */
+    private static List<Row> stream(String name, String... outputs) {
+        KerasFileExpectations expected = KerasFileExpectations.readFixture(name);
+        JsonNode stream = expected.json().path("stream");
+        int chunk = stream.path("chunk_length").asInt();
+        double[][] series = new double[stream.path("series").size()][];
+        for (int t = 0; t < series.length; t++) {
+            series[t] = KerasFileExpectations.flat(stream.path("series").get(t));
+        }
+        int[] lengths = {series.length, series.length - chunk / 2};
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType);
+        for (int f = 0; f < series[0].length; f++) {
+            schema = schema.add("f" + f, DataTypes.DoubleType);
+        }
+        List<Row> input = new ArrayList<>();
+        for (int s = 0; s < lengths.length; s++) {
+            for (int t = 0; t < lengths[s]; t++) {
+                input.add(row("s" + s, t, series[t]));
+            }
+        }
+        Path work = dir.resolve("stream-" + expected.id());
+        String inputPath = TestData.writeParquet(work, input, schema);
+        List<String> args = new ArrayList<>(List.of("input.path=" + inputPath, "input.series-id=id",
+                "input.timestamp=ts", "input.features=" + features(series[0].length), "model.path=" + expected.file(),
+                "mode=stream", "stream.layout=step", "output.path=" + work.resolve("out"), "batch.size=1"));
+        args.addAll(List.of(outputs));
+        RunReport report = Jobs.run(null, args.toArray(String[]::new));
+        assertEquals(lengths[0] + lengths[1], report.counts().inputRows());
+        List<Row> rows = TestSpark.session().read().parquet(work.resolve("out").toString()).collectAsList();
+        assertEquals(lengths[0] + lengths[1], rows.size(), "a row per step");
+        return rows;
     }
 
     @Test

@@ -95,8 +95,8 @@ class KerasFileTest {
         String message = assertThrows(KerasFileException.class,
                 () -> KerasFile.read(FIXTURES.resolve("linked_weights.h5"))).getMessage();
         assertTrue(message.contains("linked_weights.h5"), message);
-        assertTrue(message.contains("/model_weights/head/sequential_8/head/kernel is a link to /etc/other.h5:/data"),
-                message);
+        assertTrue(message.matches("(?s).*/model_weights/head/sequential_\\d+/head/kernel is a link to "
+                + "/etc/other\\.h5:/data.*"), message);
         assertTrue(message.contains("follows no link out of a model file"), message);
     }
 

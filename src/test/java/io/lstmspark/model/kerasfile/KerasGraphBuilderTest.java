@@ -35,8 +35,9 @@ class KerasGraphBuilderTest {
     }
 
     static Stream<KerasFileExpectations> fixtures() {
-        return Stream.concat(Stream.of("stacked_lstm", "recurrent_kinds", "bidirectional", "conv_pool",
-                        "functional_dag", "float64_lstm").flatMap(name -> KerasFileExpectations.fixture(name).stream()),
+        return Stream.concat(Stream.of("stacked_lstm", "stacked_gru_rnn", "recurrent_kinds", "bidirectional",
+                        "conv_pool", "functional_dag", "float64_lstm")
+                        .flatMap(name -> KerasFileExpectations.fixture(name).stream()),
                 // A Keras 2 functional config (inbound_nodes as lists) over the same weights as functional_dag.
                 Stream.of(KerasFileExpectations.readFixture("functional_dag_keras2.h5")));
     }
