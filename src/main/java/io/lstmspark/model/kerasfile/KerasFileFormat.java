@@ -46,7 +46,7 @@ public enum KerasFileFormat {
         }
         if (read >= ZIP_SIGNATURE.length && Arrays.equals(Arrays.copyOf(head, ZIP_SIGNATURE.length), ZIP_SIGNATURE)) {
             try (ZipFile zip = new ZipFile(file.toFile())) {
-                return zip.getEntry(KerasFile.ZIP_CONFIG) != null ? Optional.of(KERAS_ZIP) : Optional.empty();
+                return zip.getEntry(KerasZipFile.CONFIG) != null ? Optional.of(KERAS_ZIP) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }
