@@ -32,6 +32,7 @@ abstract class LayerOps<T extends TFloating> {
         this.usedWeights = usedWeights;
     }
 
+    /** The layer's weights from the file, marked as used by the config. */
     List<KerasWeight> weights(KerasLayer layer) {
         usedWeights.add(layer.name());
         return file.weightsOf(layer.name());
