@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  *   <li>(d) one session run per window (batch 1), one stream per core;
  *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows;
  *   <li>(f) resident memory over thousands of batches of the per-batch path, in a JVM of its own;
- *   <li>(g) per-step states of every step: stream mode against (c), on the same input and on 10x.
+ *   <li>(g) per-step states of every step: stream mode against (c), on the same input and on 10x;
+ *   <li>(h) the same model from a Keras file, built by lstm-spark, against its SavedModel export.
  * </ul>
  * Jobs run in fresh JVMs, each after a warm-up job, so that their memory figures are their own.
  */
@@ -52,6 +53,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forecast-output", defaultValue = "output_0",
             description = "The model's signature output written as the forecast (default: ${DEFAULT-VALUE}).")
     String forecastOutput;
+
+    @Option(names = "--keras-file", defaultValue = "src/test/resources/keras-files-fixtures/forecaster.keras",
+            description = "The same model as a Keras .keras or .h5 file, for row (h): TensorFlow alone and the job "
+                    + "on the graph lstm-spark builds from it (default: ${DEFAULT-VALUE}, --model's weights; "
+                    + "an empty value skips the row).")
+    String kerasFile;
 
     @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")
     int threads;
@@ -124,6 +131,14 @@ public final class BenchCommand implements Callable<Integer> {
 
         String table = BenchTable.table(model, windows, slots, tensorFlow, jobB, jobC, scaled, soak, stream,
                 scaledExtract, scaledStream);
+        if (!kerasFile.isEmpty()) {
+            Path file = Path.of(kerasFile);
+            SessionRates.KerasFileRates rates = SessionRates.kerasFileAgainstExport(file, model, outputs, slots,
+                    windows);
+            JsonNode exportJob = jobs.job(slots, input, model, outputs, "h-export");
+            JsonNode kerasJob = jobs.job(slots, input, file, outputs, "h");
+            table += BenchTable.kerasFileRow(file, rates, kerasJob, exportJob);
+        }
         System.out.println(table);
         if (record.isPresent()) {
             String entry = "\n### " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows

@@ -75,6 +75,25 @@ final class BenchTable {
         return t.toString();
     }
 
+    /**
+     * Row (h): the model as a Keras file, built by lstm-spark, against the SavedModel export of the same
+     * model: TensorFlow alone (the sessions taking turns), then the same job on each, one right after the other.
+     */
+    static String kerasFileRow(Path kerasFile, SessionRates.KerasFileRates rates, JsonNode kerasJob,
+                               JsonNode exportJob) {
+        double keras = rates.kerasFile();
+        double savedModel = rates.savedModel();
+        double kerasJobRate = kerasJob.get("windows").asDouble() / kerasJob.get("seconds").asDouble();
+        double exportJobRate = exportJob.get("windows").asDouble() / exportJob.get("seconds").asDouble();
+        StringBuilder t = new StringBuilder();
+        row(t, "(h) the same model from " + kerasFile.getFileName() + ", built by lstm-spark, against its "
+                + "model.export: TensorFlow alone (as (a), taking turns), the job (as (b), one after the other)",
+                rate(keras) + " vs " + rate(savedModel) + " (x" + ratio(keras / savedModel) + "); job "
+                + rate(kerasJobRate) + " vs " + rate(exportJobRate) + " (x" + ratio(kerasJobRate / exportJobRate) + ")",
+                "both >= x1.0 " + verdict(keras >= savedModel && kerasJobRate >= exportJobRate));
+        return t.toString();
+    }
+
     private static double stepsPerSecond(JsonNode job) {
         return job.get("input_rows").asDouble() / job.get("seconds").asDouble();
     }

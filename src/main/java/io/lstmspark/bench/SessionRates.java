@@ -7,7 +7,9 @@ import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
 import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.TensorRef;
+import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.keras.StateTapPlanner;
+import io.lstmspark.model.kerasfile.KerasFileStates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +61,38 @@ final class SessionRates {
         request = request.withExtension(StateTapPlanner.plan(loaded, request, input, BenchCommand.LENGTH,
                 BenchCommand.FEATURES, forecastFromTaps).orElseThrow().taps());
         return ModelCallResolver.resolve(loaded, request, input.windows(BenchCommand.LENGTH, BenchCommand.FEATURES));
+    }
+
+    /** Row (h): TensorFlow alone on the model built from a Keras file and on its SavedModel export. */
+    record KerasFileRates(double kerasFile, double savedModel) {
+    }
+
+    /**
+     * Row (h)'s sessions: the same call (forecast and hidden state) on the model lstm-spark builds from
+     * {@code kerasFile} and on its SavedModel export, the two taking turns so that both see the same load
+     * on the machine (best of three turns each).
+     */
+    static KerasFileRates kerasFileAgainstExport(Path kerasFile, Path model, Map<String, String> outputs,
+                                                 int streams, long windows) throws Exception {
+        double keras = 0;
+        double savedModel = 0;
+        try (LoadedModel loaded = LoadedModel.load(new ModelSource(kerasFile.toString(), List.of("serve")),
+                new SessionThreads(1, -1));
+             LoadedModel export = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")),
+                     new SessionThreads(1, -1))) {
+            ModelRequest request = request(kerasFile, outputs);
+            request = request.withExtension(KerasFileStates.of(loaded, request).orElseThrow(() ->
+                    new IllegalArgumentException("--keras-file " + kerasFile + " is not a Keras .keras or .h5 file")));
+            ModelCall kerasCall = ModelCallResolver.resolve(loaded, request,
+                    ModelInput.find(loaded, request).windows(BenchCommand.LENGTH, BenchCommand.FEATURES));
+            ModelCall exportCall = call(export, model, outputs, true);
+            for (int turn = 0; turn < 3; turn++) {
+                savedModel = Math.max(savedModel,
+                        sessionRuns(export, exportCall, streams, BenchCommand.BATCH, windows / 3));
+                keras = Math.max(keras, sessionRuns(loaded, kerasCall, streams, BenchCommand.BATCH, windows / 3));
+            }
+        }
+        return new KerasFileRates(keras, savedModel);
     }
 
     /** The model's forecast alone, without taps. */

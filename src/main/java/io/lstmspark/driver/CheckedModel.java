@@ -16,6 +16,7 @@ import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.TensorRef;
 import io.lstmspark.model.keras.StateTapPlanner;
+import io.lstmspark.model.kerasfile.KerasFileStates;
 import io.lstmspark.task.ModelLocation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,9 +60,18 @@ record CheckedModel(ModelSource given, ModelFormat format, String fingerprint,
                 : input.declaredWindowLength(in.features().size())
                 .orElseThrow(() -> new ConfigException("window.length is not set and model " + source.path()
                         + " does not declare its input length: set window.length"));
+        Optional<KerasFileStates> kerasStates = KerasFileStates.of(probe.model(), request);
+        if (kerasStates.isPresent()) {
+            // A Keras file's graph is lstm-spark's own: its LSTM states are outputs, its recurrent states carried.
+            request = request.withExtension(kerasStates.get());
+            if (config.mode() == WindowMode.STREAM && request.states().isEmpty()) {
+                request = request.withStates(KerasFileStates.streamStates(probe.model()));
+            }
+        }
         // Stream mode feeds the taps the state carried from the previous chunk; the model's output starts from zeros.
-        Optional<StateTapPlanner.Plan> taps = StateTapPlanner.plan(probe.model(), request, input, windowLength,
-                in.features().size(), config.model().outputFromTaps() && config.mode() != WindowMode.STREAM);
+        Optional<StateTapPlanner.Plan> taps = kerasStates.isPresent() ? Optional.empty()
+                : StateTapPlanner.plan(probe.model(), request, input, windowLength, in.features().size(),
+                config.model().outputFromTaps() && config.mode() != WindowMode.STREAM);
         if (taps.isPresent()) {
             request = request.withExtension(taps.get().taps());
             if (config.mode() == WindowMode.STREAM && request.states().isEmpty()) {

@@ -3,7 +3,9 @@ package io.lstmspark.inspect;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lstmspark.LstmSparkException;
 import io.lstmspark.model.ModelException;
+import io.lstmspark.model.ModelFormat;
 import io.lstmspark.report.RunReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +40,8 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL", description = "SavedModel directory or frozen GraphDef .pb file.")
+    @Parameters(paramLabel = "MODEL",
+            description = "SavedModel directory, Keras .h5 or .keras file, or frozen GraphDef .pb file.")
     Path model;
 
     @Option(names = "--ops", paramLabel = "PATTERN",
@@ -75,6 +78,9 @@ public final class InspectCommand implements Callable<Integer> {
         }
         ModelDescription description;
         try {
+            if (Files.isRegularFile(model) && ModelFormat.detect(model).isKerasFile()) {
+                return inspectKerasFile();
+            }
             description = ModelInspection.describe(model, Optional.ofNullable(tags), Optional.ofNullable(ops));
             description = description.withStateTaps(filesOnly ? StateTapsDescription.skipped()
                     : TapsInspection.inspect(model, description, Optional.ofNullable(signature),
@@ -88,6 +94,17 @@ public final class InspectCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } else {
             InspectText.write(description, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    private Integer inspectKerasFile() throws JsonProcessingException {
+        KerasFileInspection.Description description = KerasFileInspection.describe(model);
+        if (json) {
+            spec.commandLine().getOut().println(RunReport.mapper().writeValueAsString(description));
+            spec.commandLine().getOut().flush();
+        } else {
+            KerasFileInspection.write(description, spec.commandLine().getOut());
         }
         return 0;
     }

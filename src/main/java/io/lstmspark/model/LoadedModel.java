@@ -1,5 +1,8 @@
 package io.lstmspark.model;
 
+import io.lstmspark.model.kerasfile.KerasFile;
+import io.lstmspark.model.kerasfile.KerasGraph;
+import io.lstmspark.model.kerasfile.KerasGraphBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,20 +38,51 @@ public final class LoadedModel implements AutoCloseable {
     private final Session session;
     private final Map<String, Signature> signatures;
     private final java.util.Set<GraphExtension> extensions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final KerasGraph kerasGraph;
 
     private LoadedModel(ModelSource source, SavedModelBundle bundle, Graph graph, Session session,
                         Map<String, Signature> signatures) {
+        this(source, bundle, graph, session, signatures, null);
+    }
+
+    private LoadedModel(ModelSource source, SavedModelBundle bundle, Graph graph, Session session,
+                        Map<String, Signature> signatures, KerasGraph kerasGraph) {
         this.source = source;
         this.bundle = bundle;
         this.graph = graph;
         this.session = session;
         this.signatures = Collections.unmodifiableMap(signatures);
+        this.kerasGraph = kerasGraph;
     }
 
     /** Opens the model with the given thread pools; failures name the path and what to check. */
     public static LoadedModel load(ModelSource source, SessionThreads threads) {
         ModelFormat format = source.format();
+        if (format.isKerasFile()) {
+            return loadKerasFile(source, threads);
+        }
         return format == ModelFormat.SAVED_MODEL ? loadSavedModel(source, threads) : loadFrozenGraph(source, threads);
+    }
+
+    /**
+     * A Keras .h5 or .keras file: its model built as TensorFlow ops from its config and weights, with
+     * a serving_default signature as Keras' own export names it (outputs output_0, ... and by layer name).
+     */
+    private static LoadedModel loadKerasFile(ModelSource source, SessionThreads threads) {
+        KerasFile file = KerasFile.read(source.localPath());
+        Graph graph = new Graph();
+        try {
+            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            Signature.Builder signature = Signature.builder().key(Signature.DEFAULT_KEY)
+                    .input(built.inputKey(), graph.outputOrThrow(built.inputTensor()));
+            built.outputs().forEach((key, tensor) -> signature.output(key, graph.outputOrThrow(tensor)));
+            Session session = new Session(graph, threads.toConfigProto());
+            return new LoadedModel(source, null, graph, session, Map.of(Signature.DEFAULT_KEY, signature.build()),
+                    built);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
     }
 
     private static LoadedModel loadSavedModel(ModelSource source, SessionThreads threads) {
@@ -188,6 +222,11 @@ public final class LoadedModel implements AutoCloseable {
     /** Signatures by key, in the order the model lists them. */
     public Map<String, Signature> signatures() {
         return signatures;
+    }
+
+    /** What lstm-spark built from a Keras file; empty for SavedModels and GraphDefs. */
+    public Optional<KerasGraph> kerasGraph() {
+        return Optional.ofNullable(kerasGraph);
     }
 
     /** The meta graph the model was loaded from; empty for a frozen GraphDef. */

@@ -1,16 +1,27 @@
 package io.lstmspark.model;
 
+import io.lstmspark.model.kerasfile.KerasFileFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** How a model is stored on disk. */
 public enum ModelFormat {
     /** A SavedModel directory (saved_model.pb + variables/), TF1 or TF2. */
     SAVED_MODEL,
     /** A frozen GraphDef file: constants instead of variables, tensors addressed by name. */
-    FROZEN_GRAPH;
+    FROZEN_GRAPH,
+    /** A Keras HDF5 file (model.save('x.h5'), Keras 2 or 3): lstm-spark builds the model from its config. */
+    KERAS_HDF5,
+    /** A .keras zip (Keras 3, Keras 2.13-2.15): lstm-spark builds the model from its config. */
+    KERAS_ZIP;
+
+    /** A single Keras file, whose model lstm-spark builds as TensorFlow ops itself. */
+    public boolean isKerasFile() {
+        return this == KERAS_HDF5 || this == KERAS_ZIP;
+    }
 
     /** Tells the format from what lies at {@code path}; fails with the path when it is neither. */
     public static ModelFormat detect(Path path) {
@@ -19,9 +30,15 @@ public enum ModelFormat {
                 return SAVED_MODEL;
             }
             throw new ModelException("model.path " + path + " is a directory without saved_model.pb: "
-                    + "point model.path at a SavedModel directory or a frozen GraphDef .pb file");
+                    + "point model.path at a SavedModel directory, a Keras .h5 or .keras file, or a frozen GraphDef "
+                    + ".pb file");
         }
         if (Files.isRegularFile(path)) {
+            // By content: Keras files named .keras that are HDF5 (and the reverse) exist.
+            Optional<KerasFileFormat> keras = KerasFileFormat.detect(path);
+            if (keras.isPresent()) {
+                return keras.get() == KerasFileFormat.HDF5 ? KERAS_HDF5 : KERAS_ZIP;
+            }
             if (!startsLikeGraphDef(path)) {
                 throw notAModel(path);
             }
@@ -45,7 +62,7 @@ public enum ModelFormat {
     }
 
     static ModelException notAModel(Path path) {
-        return new ModelException("not a model file: " + path + " (expected a SavedModel directory or a frozen"
-                + " GraphDef .pb)");
+        return new ModelException("not a model file: " + path + " (expected a SavedModel directory, a Keras .h5"
+                + " or .keras file, or a frozen GraphDef .pb)");
     }
 }

@@ -68,6 +68,9 @@ public final class ModelSafety {
     }
 
     private static List<Finding> scan(ModelSource source, Collection<String> graphTensors) {
+        if (source.format().isKerasFile()) {
+            return List.of(); // lstm-spark builds its graph from the layers it knows, of ops that stay in memory
+        }
         if (source.format() == ModelFormat.FROZEN_GRAPH) {
             return new ModelScan(LoadedModel.readFrozenGraphProto(source.localPath()), graphTensors).findings();
         }

@@ -36,7 +36,8 @@ class BenchCommandTest {
         assertEquals(0, exitCode);
         String table = printed.toString(StandardCharsets.UTF_8);
         for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
-                "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states"}) {
+                "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states",
+                "(h) the same model from forecaster.keras"}) {
             assertTrue(table.contains(measure), measure + " in:\n" + table);
         }
         String recorded = Files.readString(record);

@@ -61,7 +61,8 @@ class FatJarIT {
 
     @Test
     void otherLibrariesThatClustersMayCarryAreRelocated() {
-        for (String library : List.of("com/typesafe/config/", "picocli/", "kotlin/", "org/jetbrains/bio/npy/")) {
+        for (String library : List.of("com/typesafe/config/", "picocli/", "kotlin/", "org/jetbrains/bio/npy/",
+                "io/jhdf/")) {
             assertTrue(entries.stream().anyMatch(e -> e.startsWith(SHADED + library)), library + " relocated");
             assertTrue(entries.stream().noneMatch(e -> e.startsWith(library)), library + " not at its own path");
         }

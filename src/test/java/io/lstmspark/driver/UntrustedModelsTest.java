@@ -109,7 +109,7 @@ class UntrustedModelsTest {
         for (String text : List.of("0\n", "\"notes\"\n", "")) {
             Path file = Files.writeString(dir.resolve("model.txt"), text);
             assertRefused(run(file), "not a model file: " + file
-                    + " (expected a SavedModel directory or a frozen GraphDef .pb)");
+                    + " (expected a SavedModel directory, a Keras .h5 or .keras file, or a frozen GraphDef .pb)");
         }
     }
 }
