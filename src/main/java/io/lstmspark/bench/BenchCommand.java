@@ -54,10 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The model's signature output written as the forecast (default: ${DEFAULT-VALUE}).")
     String forecastOutput;
 
-    @Option(names = "--keras-file", defaultValue = "src/test/resources/keras-files-fixtures/forecaster.keras",
+    @Option(names = "--keras-file", defaultValue = "",
             description = "The same model as a Keras .keras or .h5 file, for row (h): TensorFlow alone and the job "
-                    + "on the graph lstm-spark builds from it (default: ${DEFAULT-VALUE}, --model's weights; "
-                    + "an empty value skips the row).")
+                    + "on the graph lstm-spark builds from it (submit/bench.sh passes the repository's "
+                    + "forecaster.keras, --model's weights; unset: no row (h)).")
     String kerasFile;
 
     @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")

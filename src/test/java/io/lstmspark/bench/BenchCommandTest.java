@@ -27,7 +27,8 @@ class BenchCommandTest {
         int exitCode;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            exitCode = Main.commandLine().execute("bench", "--model", TestModels.BENCH_MODEL.toString(), "--windows", "2000",
+            exitCode = Main.commandLine().execute("bench", "--model", TestModels.BENCH_MODEL.toString(),
+                    "--keras-file", TestModels.BENCH_KERAS_FILE.toString(), "--windows", "2000",
                     "--skip-scale", "--soak-batches", "20", "--heap", "1g",
                     "--work-dir", dir.resolve("work").toString(), "--record", record.toString());
         } finally {
