@@ -23,6 +23,8 @@ functional_dag_keras2.h5: functional_dag.h5 with its model_config rewritten as K
 models (class Functional, inbound_nodes as [[["layer", 0, 0, {}]]], keras_version 2.15.0), for the Keras 2
 functional config reader; its expected values are functional_dag's.
 
+open_steps: an input of shape (None, 3), saved like the others; its expected values are for windows of 6 steps.
+
 Files for refusals: custom_layer.keras (a Lambda layer), nan_weights.h5 (a Dense kernel holding NaN),
 mismatch.keras (config.json says LSTM units 7, the weights are for 6), linked_weights.h5 (a Dense kernel
 replaced by an HDF5 external link to another file).
@@ -258,6 +260,18 @@ def keras2_functional_config():
     shutil.copy("functional_dag.expected.json", "functional_dag_keras2.expected.json")
 
 
+def open_steps():
+    # Input(shape=(None, F)): the number of steps is open; the job builds it for window.length.
+    keras.utils.set_random_seed(23)
+    model = keras.Sequential([
+        keras.Input((None, 3), name="windows"),
+        L.LSTM(5, return_sequences=True, name="lstm_a"),
+        L.LSTM(4, name="lstm_b"),
+        L.Dense(2, name="forecast"),
+    ])
+    save("open_steps", model, 6, 3)
+
+
 def refusals():
     model = keras.Sequential([keras.Input((4, 2)), L.LSTM(3, name="lstm"),
                               L.Lambda(lambda t: t * 2.0, name="doubled")])
@@ -302,3 +316,4 @@ if __name__ == "__main__":
     forecaster()
     keras2_functional_config()
     refusals()
+    open_steps()

@@ -44,7 +44,8 @@ record CheckedModel(ModelSource given, ModelFormat format, String fingerprint,
     /** Scans, loads and resolves the model on the driver, so that a bad model fails before any task runs. */
     static CheckedModel check(SparkSession spark, JobConfig config) {
         JobConfig.Input in = config.input();
-        ModelSource given = new ModelSource(config.model().path(), config.model().tags());
+        ModelSource given = new ModelSource(config.model().path(), config.model().tags(),
+                config.window().length().orElse(0));
         ModelSource source = ModelLocation.onThisJvm(given);
         ModelRequest request = modelRequest(config, source);
         for (ModelSafety.Finding allowed : ModelSafety.check(source, config.model().allowOps(),

@@ -99,7 +99,8 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private Integer inspectKerasFile() throws JsonProcessingException {
-        KerasFileInspection.Description description = KerasFileInspection.describe(model);
+        KerasFileInspection.Description description = KerasFileInspection.describe(model,
+                windowLength == null ? 0 : windowLength);
         if (json) {
             spec.commandLine().getOut().println(RunReport.mapper().writeValueAsString(description));
             spec.commandLine().getOut().flush();

@@ -37,10 +37,11 @@ final class KerasFileInspection {
                        List<Output> outputs, List<Lstm> lstmLayers, String streamMode) {
     }
 
-    static Description describe(Path path) {
+    /** @param openSteps the steps per window for an input that leaves them open (--window-length); 0: none */
+    static Description describe(Path path, int openSteps) {
         KerasFile file = KerasFile.read(path);
         try (Graph graph = new Graph()) {
-            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph built = KerasGraphBuilder.build(file, graph, openSteps);
             List<Output> outputs = new ArrayList<>();
             for (Map.Entry<String, String> output : built.outputs().entrySet()) {
                 outputs.add(new Output(output.getKey(), output.getValue(),

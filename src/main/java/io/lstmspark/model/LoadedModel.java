@@ -72,7 +72,7 @@ public final class LoadedModel implements AutoCloseable {
         KerasFile file = KerasFile.read(source.localPath());
         Graph graph = new Graph();
         try {
-            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph built = KerasGraphBuilder.build(file, graph, source.openSteps());
             Signature.Builder signature = Signature.builder().key(Signature.DEFAULT_KEY)
                     .input(built.inputKey(), graph.outputOrThrow(built.inputTensor()));
             built.outputs().forEach((key, tensor) -> signature.output(key, graph.outputOrThrow(tensor)));

@@ -36,7 +36,7 @@ public final class ModelLocation {
             Path shippedFiles = Path.of(SparkFiles.getRootDirectory()).toAbsolutePath().normalize();
             Path shipped = shippedFiles.resolve(given);
             if (Files.exists(shipped)) {
-                return new ModelSource(shipped.toString(), source.tags());
+                return new ModelSource(shipped.toString(), source.tags(), source.openSteps());
             }
             where += shippedFiles.equals(workingDirectory) ? " (where Spark unpacks --archives)"
                     : " nor among the files shipped with --archives or --files (" + shippedFiles + ")";

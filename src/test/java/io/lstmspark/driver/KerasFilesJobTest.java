@@ -133,6 +133,22 @@ class KerasFilesJobTest {
     }
 
     @Test
+    void aFileWhoseInputLeavesTheStepsOpenIsBuiltForWindowLength() {
+        KerasFileExpectations open = KerasFileExpectations.readFixture("open_steps.keras");
+        ModelException refused = assertThrows(ModelException.class,
+                () -> run(open, dir.resolve("open-unset"), 0, outputs(open), "mode=extract"));
+        assertTrue(refused.getMessage().contains("declares no number of steps (shape [None, 3])")
+                && refused.getMessage().contains("set window.length to the steps per window"), refused.getMessage());
+        for (String name : List.of("open_steps.keras", "open_steps.h5")) {
+            KerasFileExpectations expected = KerasFileExpectations.readFixture(name);
+            Map<String, String> outputs = outputs(expected);
+            int steps = expected.input("x1")[0].length;
+            check(expected, outputs, run(expected, dir.resolve("open-" + expected.id()), LEAD_IN, outputs,
+                    "mode=forecast", "window.length=" + steps));
+        }
+    }
+
+    @Test
     void streamModeRefusesAModelWhoseLayersCombineStepsBeforeItsRecurrence() {
         KerasFileExpectations expected = KerasFileExpectations.readFixture("conv_pool.keras");
         ModelException refused = assertThrows(ModelException.class, () -> run(expected,

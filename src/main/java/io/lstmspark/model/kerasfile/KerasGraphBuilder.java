@@ -59,8 +59,9 @@ public final class KerasGraphBuilder<T extends TFloating> extends LayerOps<T> {
     }
 
     /** Builds the file's model in {@code graph}, which must not hold another Keras file's model. */
-    public static KerasGraph build(KerasFile file, Graph graph) {
-        long[] inputShape = checkLayersAndInput(file);
+    /** @param openSteps steps per window for an input that leaves them open (window.length); 0: none given */
+    public static KerasGraph build(KerasFile file, Graph graph, int openSteps) {
+        long[] inputShape = checkLayersAndInput(file, openSteps);
         return float64(file)
                 ? new KerasGraphBuilder<>(file, graph, TFloat64.class, inputShape, new HashSet<>()).build()
                 : new KerasGraphBuilder<>(file, graph, TFloat32.class, inputShape, new HashSet<>()).build();
@@ -73,7 +74,7 @@ public final class KerasGraphBuilder<T extends TFloating> extends LayerOps<T> {
     }
 
     /** The input's shape; refuses a layer class it does not build, several inputs, or an input without steps. */
-    private static long[] checkLayersAndInput(KerasFile file) {
+    private static long[] checkLayersAndInput(KerasFile file, int openSteps) {
         KerasModelConfig config = file.config();
         String where = "Keras file " + file.path();
         for (KerasLayer layer : config.layers()) {
@@ -96,9 +97,12 @@ public final class KerasGraphBuilder<T extends TFloating> extends LayerOps<T> {
                     + "number of features declared");
         }
         if (inputShape[0] <= 0) {
+            if (openSteps > 0) {
+                return new long[] {openSteps, inputShape[1]};
+            }
             throw new KerasFileException(where + ": the model input " + config.inputs().get(0) + " declares no number "
                     + "of steps (shape " + shapeText(inputShape) + "); lstm-spark unrolls recurrent layers over a "
-                    + "fixed number: save the model with Input(shape=(steps, features))");
+                    + "fixed number of steps: set window.length to the steps per window");
         }
         return inputShape;
     }

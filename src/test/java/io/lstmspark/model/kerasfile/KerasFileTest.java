@@ -59,7 +59,8 @@ class KerasFileTest {
         KerasFile file = KerasFile.read(FIXTURES.resolve("custom_layer.keras"));
         String message;
         try (Graph graph = new Graph()) {
-            message = assertThrows(KerasFileException.class, () -> KerasGraphBuilder.build(file, graph)).getMessage();
+            message = assertThrows(KerasFileException.class,
+                    () -> KerasGraphBuilder.build(file, graph, 0)).getMessage();
         }
         assertTrue(message.contains("custom_layer.keras"), message);
         assertTrue(message.contains("'doubled' (Lambda)"), message);
@@ -82,7 +83,8 @@ class KerasFileTest {
         KerasFile file = KerasFile.read(FIXTURES.resolve("mismatch.keras"));
         String message;
         try (Graph graph = new Graph()) {
-            message = assertThrows(KerasFileException.class, () -> KerasGraphBuilder.build(file, graph)).getMessage();
+            message = assertThrows(KerasFileException.class,
+                    () -> KerasGraphBuilder.build(file, graph, 0)).getMessage();
         }
         assertTrue(message.contains("layer 'lstm' (LSTM)"), message);
         assertTrue(message.contains("LSTM(units=7, use_bias=true) on 2 features, weights of shapes "

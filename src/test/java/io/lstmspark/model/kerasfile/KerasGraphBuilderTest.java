@@ -58,7 +58,7 @@ class KerasGraphBuilderTest {
         JsonNode states = expected.json().path("lstm_states");
         KerasFile file = KerasFile.read(expected.file());
         try (Graph graph = new Graph()) {
-            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph built = KerasGraphBuilder.build(file, graph, 0);
             assertEquals(states.size(), built.lstmLayers().size(), "LSTM layers of " + expected);
             for (KerasGraph.LstmStates layer : built.lstmLayers()) {
                 JsonNode recorded = states.path(layer.layer());
@@ -102,7 +102,7 @@ class KerasGraphBuilderTest {
         KerasFileExpectations expected = KerasFileExpectations.readFixture("forecaster.keras");
         KerasFile file = KerasFile.read(expected.file());
         try (Graph graph = new Graph()) {
-            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph built = KerasGraphBuilder.build(file, graph, 0);
             KerasGraph.LstmStates lstm = built.lstmLayers().get(0);
             List<double[]> got = runGraph(graph, built, expected.input("x1"),
                     List.of(built.outputs().get("output_0"), lstm.h(), lstm.c()));
@@ -117,7 +117,7 @@ class KerasGraphBuilderTest {
     void outputsAreNamedByPositionAndByTheirLayer() {
         KerasFile file = KerasFile.read(KerasFileExpectations.FIXTURES.resolve("functional_dag.keras"));
         try (Graph graph = new Graph()) {
-            Map<String, String> outputs = KerasGraphBuilder.build(file, graph).outputs();
+            Map<String, String> outputs = KerasGraphBuilder.build(file, graph, 0).outputs();
             assertEquals(List.of("output_0", "output_1", "output_2", "forecast", "steps_out", "aux"),
                     List.copyOf(outputs.keySet()));
             assertEquals(outputs.get("output_1"), outputs.get("steps_out"));
@@ -128,11 +128,11 @@ class KerasGraphBuilderTest {
     void float64FilesBuildFloat64Graphs() {
         KerasFile file = KerasFile.read(KerasFileExpectations.FIXTURES.resolve("float64_lstm.keras"));
         try (Graph graph = new Graph()) {
-            assertTrue(KerasGraphBuilder.build(file, graph).float64());
+            assertTrue(KerasGraphBuilder.build(file, graph, 0).float64());
         }
         KerasFile float32 = KerasFile.read(KerasFileExpectations.FIXTURES.resolve("stacked_lstm.keras"));
         try (Graph graph = new Graph()) {
-            assertFalse(KerasGraphBuilder.build(float32, graph).float64());
+            assertFalse(KerasGraphBuilder.build(float32, graph, 0).float64());
         }
     }
 
@@ -140,7 +140,7 @@ class KerasGraphBuilderTest {
     private static List<List<double[]>> run(KerasFileExpectations expected, String key, List<String> outputKeys) {
         KerasFile file = KerasFile.read(expected.file());
         try (Graph graph = new Graph()) {
-            KerasGraph built = KerasGraphBuilder.build(file, graph);
+            KerasGraph built = KerasGraphBuilder.build(file, graph, 0);
             List<String> fetches = outputKeys.stream().map(k -> built.outputs().get(k)).toList();
             return List.of(runGraph(graph, built, expected.input(key), fetches));
         }
