@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lstmspark.LstmSparkException;
-import io.lstmspark.cli.Main;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
+import io.lstmspark.testing.CommandRun;
 import io.lstmspark.testing.TestModels;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +22,6 @@ import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
-import picocli.CommandLine;
 
 /**
  * {@code lstm-spark inspect}: what a model exposes, as text for people and JSON for machines: from its
@@ -40,25 +35,15 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
-
-    private static Outcome inspect(Object... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("inspect"));
-        for (Object arg : args) {
-            all.add(arg.toString());
-        }
-        int exitCode = cli.execute(all.toArray(String[]::new));
-        return new Outcome(exitCode, out.toString(), err.toString());
+    private static CommandRun inspect(Object... args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = "inspect";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CommandRun.of(all);
     }
 
     private static JsonNode json(Object... args) throws Exception {
-        Outcome outcome = inspect(args);
+        CommandRun outcome = inspect(args);
         assertEquals(0, outcome.exitCode(), outcome.err());
         return new ObjectMapper().readTree(outcome.out());
     }
@@ -71,7 +56,7 @@ class InspectCommandTest {
 
     @Test
     void textShowsTheSignatureAndBothKerasLayersOfAStackedLstmWithTheirTapOutputsAndAPassedSelfCheck() {
-        Outcome outcome = inspect(SHARED.resolve("brent_stacked_lstm/saved_model"));
+        CommandRun outcome = inspect(SHARED.resolve("brent_stacked_lstm/saved_model"));
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "[[serve]]", "serving_default",
                 "input  input_8   serving_default_input_8:0  float32 [-1, 3, 1]",
@@ -118,7 +103,7 @@ class InspectCommandTest {
 
     @Test
     void keras3ExportsActivationIsReadFromTheFunctionBodyAndTheSelfCheckPasses() {
-        Outcome outcome = inspect(SHARED.resolve("forecaster_keras3/saved_model"));
+        CommandRun outcome = inspect(SHARED.resolve("forecaster_keras3/saved_model"));
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "read from: no saved layer configuration (Keras 3 export)",
                 "lstm (lstm:0): 64 units, 8 input features per step, return_sequences not recorded",
@@ -156,7 +141,7 @@ class InspectCommandTest {
     @Test
     void aGruIsNamedAsNotAnLstmAndNothingIsChecked() throws Exception {
         Path gru = Path.of("src/test/resources/keras3-fixtures/gru/saved_model");
-        Outcome outcome = inspect(gru);
+        CommandRun outcome = inspect(gru);
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "Keras LSTM layers", "  none",
                 "gru  GRU (inferred from weight shapes [3, 12], [4, 12]): not an LSTM, state taps refuse it",
@@ -171,7 +156,7 @@ class InspectCommandTest {
     @Test
     void filesOnlyDoesNotLoadTheModelAndListsLstmLayersFromTheirWeights() throws Exception {
         Path brent = SHARED.resolve("brent_stacked_lstm/saved_model");
-        Outcome outcome = inspect(brent, "--files-only");
+        CommandRun outcome = inspect(brent, "--files-only");
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "not looked for (--files-only: the model was not loaded)",
                 "lstm_7/lstm_cell: 64 units, input size 1", "lstm_8/lstm_cell: 64 units, input size 64");
@@ -184,7 +169,7 @@ class InspectCommandTest {
     @Test
     void aModelWhoseInputDeclaresNoWindowLengthIsCheckedWithWindowLength() throws Exception {
         Path model = withOpenWindowLength(SHARED.resolve("msft_close_lstm/saved_model"), "input_6");
-        Outcome outcome = inspect(model);
+        CommandRun outcome = inspect(model);
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "[-1, -1, 1]", "Self-check of the taps: not checked",
                 "declares shape [-1, -1, 1], no window length: pass --window-length N");
@@ -195,7 +180,7 @@ class InspectCommandTest {
 
     @Test
     void unknownSignatureListsTheModelsSignatures() {
-        Outcome outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--signature", "predict");
+        CommandRun outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--signature", "predict");
         assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertMentions(outcome.err(), "no signature 'predict'", "[serving_default]", "--signature");
     }
@@ -203,7 +188,7 @@ class InspectCommandTest {
     @Test
     void modelWithAWriteFileOpIsNotLoadedAndTheOpIsNamed() throws Exception {
         Path model = TestModels.writesFile(dir);
-        Outcome outcome = inspect(model);
+        CommandRun outcome = inspect(model);
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "State taps (lstm:<layer>.<part> outputs): not looked for:",
                 "inspect did not load it", "WriteFile (not known to compute only) at graph node 'exfiltrate'",
@@ -237,7 +222,7 @@ class InspectCommandTest {
 
     @Test
     void tf1LstmCellAndTheWhileLoopsExitStatesAreFound() {
-        Outcome outcome = inspect(FIXTURES.resolve("tf1_while_lstm/saved_model"), "--ops", "while/Exit");
+        CommandRun outcome = inspect(FIXTURES.resolve("tf1_while_lstm/saved_model"), "--ops", "while/Exit");
         assertEquals(0, outcome.exitCode(), outcome.err());
         assertMentions(outcome.out(), "State taps (lstm:<layer>.<part> outputs): not available:",
                 "no variables restored through a TF2 object graph",
@@ -251,7 +236,7 @@ class InspectCommandTest {
         Path model = FIXTURES.resolve("tf1_while_lstm/saved_model");
         assertMentions(inspect(model).out(), "Meta graph tag sets: [[serve], [train]]; shown: [serve]",
                 "serving_default");
-        Outcome train = inspect(model, "--tags", "train");
+        CommandRun train = inspect(model, "--tags", "train");
         assertEquals(0, train.exitCode(), train.err());
         assertMentions(train.out(), "shown: [train]", "Signatures: none", "rnn/lstm_cell: 4 units");
     }
@@ -279,7 +264,7 @@ class InspectCommandTest {
 
     @Test
     void missingModelIsAOneLineErrorNamingThePath() {
-        Outcome outcome = inspect(dir.resolve("absent"));
+        CommandRun outcome = inspect(dir.resolve("absent"));
         assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
         assertMentions(outcome.err(), "lstm-spark: error: ", dir.resolve("absent").toString(), "does not exist");
@@ -287,7 +272,7 @@ class InspectCommandTest {
 
     @Test
     void unknownTagSetListsTheModelsTagSets() {
-        Outcome outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--tags", "train");
+        CommandRun outcome = inspect(SHARED.resolve("msft_close_lstm/saved_model"), "--tags", "train");
         assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertMentions(outcome.err(), "no meta graph tagged [train]", "[[serve]]", "--tags");
     }

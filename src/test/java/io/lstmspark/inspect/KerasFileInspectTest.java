@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lstmspark.LstmSparkException;
-import io.lstmspark.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.lstmspark.testing.CommandRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code inspect} on Keras files: format, Keras version, layers, outputs and lstm: entries; refusals as errors. */
 class KerasFileInspectTest {
@@ -21,23 +18,16 @@ class KerasFileInspectTest {
     private static final Path SHARED = Path.of("src/test/resources/keras-files");
     private static final Path FIXTURES = Path.of("src/test/resources/keras-files-fixtures");
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
-
-    private static Outcome inspect(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("inspect"));
-        all.addAll(List.of(args));
-        return new Outcome(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    private static CommandRun inspect(String... args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = "inspect";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CommandRun.of(all);
     }
 
     @Test
     void aKeras2Hdf5FileIsDescribedWithItsLayersAndLstmEntriesReadyToPaste() {
-        Outcome outcome = inspect(SHARED.resolve("tupizz__FIAP_Oil_prices_Predictor/lstm_model.h5").toString());
+        CommandRun outcome = inspect(SHARED.resolve("tupizz__FIAP_Oil_prices_Predictor/lstm_model.h5").toString());
         assertEquals(0, outcome.exitCode(), outcome.err());
         String text = outcome.out();
         assertTrue(text.contains("format      Keras HDF5, written by Keras 2.15.0, Sequential 'sequential', float32"),
@@ -53,7 +43,7 @@ class KerasFileInspectTest {
 
     @Test
     void jsonListsOutputsByPositionAndLayerNameAndWhetherStreamModeCarriesState() throws Exception {
-        Outcome outcome = inspect(FIXTURES.resolve("functional_dag.keras").toString(), "--json");
+        CommandRun outcome = inspect(FIXTURES.resolve("functional_dag.keras").toString(), "--json");
         assertEquals(0, outcome.exitCode(), outcome.err());
         JsonNode json = new ObjectMapper().readTree(outcome.out());
         assertEquals(".keras zip", json.path("format").asText());
@@ -72,7 +62,7 @@ class KerasFileInspectTest {
 
     @Test
     void aFileTheJobWouldRefuseIsAnErrorWithTheSameMessage() {
-        Outcome outcome = inspect(FIXTURES.resolve("custom_layer.keras").toString());
+        CommandRun outcome = inspect(FIXTURES.resolve("custom_layer.keras").toString());
         assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
         assertTrue(outcome.err().contains("'doubled' (Lambda)"), outcome.err());
     }
