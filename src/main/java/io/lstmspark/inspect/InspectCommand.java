@@ -59,8 +59,8 @@ public final class InspectCommand implements Callable<Integer> {
     String signature;
 
     @Option(names = "--window-length", paramLabel = "N",
-            description = "Steps per self-check window, for models whose input does not declare its length"
-                    + " ([?, ?, F]).")
+            description = "Steps per window, for models whose input does not declare its length ([?, ?, F]):"
+                    + " the self-check's windows, or the steps a Keras file is built for.")
     Integer windowLength;
 
     @Option(names = "--files-only", description = "Read the model's files only: do not load it, no Keras layers,"
