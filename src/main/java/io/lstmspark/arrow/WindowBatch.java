@@ -138,6 +138,20 @@ public final class WindowBatch implements AutoCloseable {
     }
 
     /**
+     * Moves window {@code index} one step on: its oldest step dropped, {@code step} ({@code features} values)
+     * appended as its newest. Its keys stay those of the window as cut.
+     */
+    public void advance(int index, double[] step) {
+        long first = (long) checkIndex(index) * length * features;
+        int kept = (length - 1) * features;
+        for (int i = 0; i < kept; i++) {
+            windowValues[i] = slots.get(first + features + i);
+        }
+        System.arraycopy(step, 0, windowValues, kept, features);
+        slots.write(index, windowValues);
+    }
+
+    /**
      * The batch as a new tensor of shape [size, ...windowShape], filled by one copy of the Arrow
      * value buffer. {@code windowShape} is [length, features], or [length * features] for models
      * that take flat windows: the same bytes either way. The caller owns (and must close) the tensor.

@@ -22,7 +22,8 @@ public record JobConfig(
         int batchSize,
         long batchMaxBytes,
         Output output,
-        Map<String, Object> rendered) {
+        Map<String, Object> rendered,
+        ForecastSettings forecast) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,

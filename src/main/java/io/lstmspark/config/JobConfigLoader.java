@@ -35,7 +35,8 @@ public final class JobConfigLoader {
 
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
-    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns");
+    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
+            "forecast.feedback");
 
     private JobConfigLoader() {
     }
@@ -214,7 +215,8 @@ public final class JobConfigLoader {
                     .withFallback(c.root().withOnlyKey("output")).unwrapped();
             refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
-                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered);
+                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
+                    ForecastSettings.read(c, mode, input.features(), outputs));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }

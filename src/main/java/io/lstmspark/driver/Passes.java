@@ -4,6 +4,7 @@ import static io.lstmspark.driver.LstmSparkJob.FAIL_FIRST_ATTEMPT_CONF;
 import static io.lstmspark.driver.StepOrdering.AFTER_CUTOFF_COLUMN;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
@@ -68,10 +69,13 @@ final class Passes {
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
                 model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
-                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
+                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN),
+                HorizonCheck.plan(config, model.call(), model.windowLength(), input.timestampType()));
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
-                        OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
+                        plan.horizon() != null ? HorizonRows.schema(plan.horizon().layout(), input.seriesIdType(),
+                                input.timestampType(), model.call().outputs())
+                                : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
                         target::writeWindows),
                 outputsSetAside -> runPass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),

@@ -58,6 +58,15 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         };
     }
 
+    /** The values of {@code windows} windows of {@code windowShape} each: a float[] or double[], window after window. */
+    static OutputValues of(Object values, long[] windowShape) {
+        return values instanceof float[] floats ? new Float32(floats, windowShape)
+                : new Float64((double[]) values, windowShape);
+    }
+
+    /** The value at {@code at}, counted over all windows. */
+    public abstract double valueAt(int at);
+
     /** Window {@code window}'s values: a scalar or a nested array of the window's shape. */
     public final Object window(int window) {
         return block(window * windowSize, windowShape);
@@ -160,6 +169,11 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         }
 
         @Override
+        public double valueAt(int at) {
+            return values[at];
+        }
+
+        @Override
         public float[] array() {
             return values;
         }
@@ -215,6 +229,11 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         @Override
         public boolean isNaN(int at) {
             return Double.isNaN(values[at]);
+        }
+
+        @Override
+        public double valueAt(int at) {
+            return values[at];
         }
 
         @Override

@@ -26,6 +26,7 @@ public final class OutputColumns {
         JobConfig.Output output = config.output();
         Map<String, String[]> taken = new LinkedHashMap<>();
         List<String> keys = mode == WindowMode.STREAM ? StreamRows.keyColumns(layout)
+                : config.forecast().hasHorizon() ? HorizonRows.keyColumns(config.forecast().layout())
                 : List.of(OutputSchema.SERIES_ID, OutputSchema.WINDOW_START, OutputSchema.WINDOW_END);
         String keyOwner = mode == WindowMode.STREAM
                 ? "mode = stream, stream.layout = " + layout.name().toLowerCase(Locale.ROOT)

@@ -39,6 +39,12 @@ public final class QuarantineRecords {
                 keys.of(window.start()), keys.of(window.end()), "step at " + keys.of(at) + ": " + problem.label());
     }
 
+    /** A window given no forecast for {@code reason} (forecast.horizon: its interval or future covariates). */
+    public static Row window(Window window, String reason, String detail, KeyText keys) {
+        return RowFactory.create(KIND_WINDOW, reason, keys.of(window.seriesId()), keys.of(window.start()),
+                keys.of(window.end()), detail);
+    }
+
     /** A window evaluated, whose outputs are not finite (output.on-nan = quarantine); in stream mode, a chunk. */
     public static Row outputWindow(Object seriesId, Object start, Object end, List<OutputFault> faults, KeyText keys) {
         return RowFactory.create(KIND_WINDOW, OutputFault.reason(faults), keys.of(seriesId), keys.of(start),

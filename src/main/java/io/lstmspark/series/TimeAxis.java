@@ -39,4 +39,46 @@ public final class TimeAxis {
         throw new IllegalArgumentException("a " + timestamp.getClass().getSimpleName()
                 + " timestamp has no numeric axis for gap detection");
     }
+
+    /**
+     * {@code timestamp} moved {@code amount} along the axis (microseconds, days or the integer's own unit),
+     * of the same Java type; an integer timestamp that would leave its type's range fails.
+     */
+    public static Object plus(Object timestamp, long amount) {
+        if (timestamp instanceof Timestamp t) {
+            return Timestamp.from(t.toInstant().plus(amount, java.time.temporal.ChronoUnit.MICROS));
+        }
+        if (timestamp instanceof Instant i) {
+            return i.plus(amount, java.time.temporal.ChronoUnit.MICROS);
+        }
+        if (timestamp instanceof LocalDateTime l) {
+            return l.plus(amount, java.time.temporal.ChronoUnit.MICROS);
+        }
+        if (timestamp instanceof Date d) {
+            return Date.valueOf(d.toLocalDate().plusDays(amount));
+        }
+        if (timestamp instanceof LocalDate d) {
+            return d.plusDays(amount);
+        }
+        if (timestamp instanceof Long l) {
+            return Math.addExact(l, amount);
+        }
+        if (timestamp instanceof Integer i) {
+            return Math.toIntExact(Math.addExact(i.longValue(), amount));
+        }
+        if (timestamp instanceof Short s) {
+            return narrowed(Math.addExact(s.longValue(), amount), Short.MIN_VALUE, Short.MAX_VALUE).shortValue();
+        }
+        if (timestamp instanceof Byte b) {
+            return narrowed(Math.addExact(b.longValue(), amount), Byte.MIN_VALUE, Byte.MAX_VALUE).byteValue();
+        }
+        throw new IllegalArgumentException("a " + timestamp.getClass().getSimpleName() + " timestamp cannot be moved");
+    }
+
+    private static Long narrowed(long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new ArithmeticException(value + " is out of range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
 }

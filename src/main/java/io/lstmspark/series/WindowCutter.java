@@ -115,6 +115,16 @@ public final class WindowCutter {
         finishSeries();
     }
 
+    /**
+     * Completes the current series now (emitting its forecast window) unless it is {@code seriesId}: for a
+     * caller that sees the next series begin before the cutter does (rows after the cutoff bypass it).
+     */
+    public void finishSeriesOtherThan(Object seriesId) {
+        if (inSeries && !Objects.equals(seriesId, currentSeries)) {
+            finishSeries();
+        }
+    }
+
     /** A copy of the values of the last step accepted into the current series. */
     public double[] lastStepValues() {
         int last = (nextSlot == 0 ? spec.length() : nextSlot) - 1;

@@ -48,7 +48,7 @@ abstract class TaskPipeline implements Iterator<Row> {
     private final TaskBatch taskBatch;
     /** The batch of windows to evaluate; null in a pass that evaluates nothing. */
     final WindowBatch batch;
-    private final BatchRunner runner;
+    final BatchRunner runner;
 
     private LoadedModel model;
     private long modelLoads;
@@ -86,6 +86,11 @@ abstract class TaskPipeline implements Iterator<Row> {
 
     /** Emits, for each window of the batch just evaluated, its output rows or what is set aside. */
     abstract void evaluated(BatchOutputs outputs);
+
+    /** Runs the batch through the model: one session run, unless a mode's variant needs more. */
+    BatchOutputs evaluate(LoadedModel loaded) {
+        return batch.run(runner, loaded, initialStates());
+    }
 
     /** The carried states the batch starts from, as {@link WindowBatch#run} takes them; none by default. */
     Object[] initialStates() {
@@ -129,7 +134,7 @@ abstract class TaskPipeline implements Iterator<Row> {
         }
         LoadedModel loaded = model();
         long started = System.nanoTime();
-        BatchOutputs outputs = batch.run(runner, loaded, initialStates());
+        BatchOutputs outputs = evaluate(loaded);
         modelNanos += System.nanoTime() - started;
         evaluated(outputs);
         batch.clear();

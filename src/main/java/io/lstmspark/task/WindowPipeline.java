@@ -3,6 +3,8 @@ package io.lstmspark.task;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.ElementType;
+import io.lstmspark.model.LoadedModel;
+import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.WindowRows;
@@ -32,6 +34,8 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     private final ExecutionPlan plan;
     private final StepReader reader;
     private final WindowCutter cutter;
+    /** forecast.horizon's side of the task; null without a horizon. */
+    private final HorizonForecast horizon;
 
     WindowPipeline(Iterator<Row> steps, ExecutionPlan plan, TaskEnvironment environment) {
         super(steps, plan, environment, "window-task");
@@ -39,6 +43,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
         this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP,
                 plan.inputType() == ElementType.FLOAT32);
         this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
+        this.horizon = plan.horizon() == null ? null : new HorizonForecast(plan.horizon(),
+                plan.layout().featureNames(), plan.inputType() == ElementType.FLOAT32,
+                batch == null ? 0 : batch.capacity(), keys);
     }
 
     @Override
@@ -51,6 +58,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
         // Checked first, so that a bad key is reported whatever the cutoff; values after it are not used.
         if (plan.afterCutoffField() >= 0 && row.getBoolean(plan.afterCutoffField())) {
             counts.countRowAfterCutoff();
+            if (horizon != null) {
+                horizon.futureRow(reader.seriesId(), reader.timestamp(), reader.values(), cutter);
+            }
             return;
         }
         if (reader.problem() != null) {
@@ -90,9 +100,30 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     @Override
     public void window(Window window) {
         counts.countWindowCut();
-        if (batch != null) {
+        HorizonForecast.Rejection rejection = horizon == null ? null
+                : horizon.prepare(window, batch == null ? -1 : batch.size());
+        if (rejection != null) {
+            noForecast(window, rejection);
+        } else if (batch != null) {
             addToBatch(window);
         }
+    }
+
+    /** A window whose series cannot be forecast over the horizon: fails the task, or is quarantined. */
+    private void noForecast(Window window, HorizonForecast.Rejection rejection) {
+        if (plan.onBad() == JobConfig.BadInput.FAIL) {
+            throw new InputDataException("series " + keys.of(window.seriesId()) + " (" + rejection.reason() + "): "
+                    + rejection.detail() + ". Or set input.on-bad = quarantine to set such series aside.");
+        }
+        counts.countWindowQuarantined(rejection.reason());
+        if (!emitsOutputs) {
+            pending.add(QuarantineRecords.window(window, rejection.reason(), rejection.detail(), keys));
+        }
+    }
+
+    @Override
+    BatchOutputs evaluate(LoadedModel loaded) {
+        return horizon == null ? super.evaluate(loaded) : horizon.evaluate(batch, runner, loaded);
     }
 
     @Override
@@ -134,7 +165,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
             List<OutputFault> faults = faultFinder.find(w, -1);
             if (faults.isEmpty() || admit(faults, "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
                 counts.countWindowWritten();
-                if (emitsOutputs) {
+                if (emitsOutputs && horizon != null) {
+                    HorizonRows.emit(horizon.plan().layout(), batch, outputs, w, horizon.interval(w), pending::add);
+                } else if (emitsOutputs) {
                     WindowRows.emit(batch, outputs, w, pending::add);
                 }
             } else if (!emitsOutputs) {

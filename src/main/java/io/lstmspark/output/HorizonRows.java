@@ -1,0 +1,92 @@
+package io.lstmspark.output;
+
+import io.lstmspark.arrow.WindowBatch;
+import io.lstmspark.config.ForecastSettings;
+import io.lstmspark.model.BatchOutputs;
+import io.lstmspark.model.ModelCall;
+import io.lstmspark.series.TimeAxis;
+import java.lang.reflect.Array;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The rows of forecasts with a horizon of N steps, whose outputs hold N values per window (value k: step k + 1).
+ * Long layout: a row per series and step, {@code series_id, window_end, step, forecast_ts} and the outputs as
+ * scalars. Wide layout: a row per series, {@code series_id, window_start, window_end, forecast_ts} and the outputs
+ * as arrays of N, {@code forecast_ts} an array of N timestamps. {@code forecast_ts} = window_end + step x the
+ * series' interval, of the input timestamp's type.
+ */
+public final class HorizonRows {
+
+    public static final String STEP = "step";
+    public static final String FORECAST_TS = "forecast_ts";
+
+    private HorizonRows() {
+    }
+
+    /** The key columns of a layout, in order. */
+    public static List<String> keyColumns(ForecastSettings.Layout layout) {
+        return layout == ForecastSettings.Layout.LONG
+                ? List.of(OutputSchema.SERIES_ID, OutputSchema.WINDOW_END, STEP, FORECAST_TS)
+                : List.of(OutputSchema.SERIES_ID, OutputSchema.WINDOW_START, OutputSchema.WINDOW_END, FORECAST_TS);
+    }
+
+    public static StructType schema(ForecastSettings.Layout layout, DataType seriesIdType, DataType timestampType,
+                                    List<ModelCall.FetchedOutput> outputs) {
+        boolean wide = layout == ForecastSettings.Layout.WIDE;
+        StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);
+        if (wide) {
+            schema = schema.add(OutputSchema.WINDOW_START, timestampType, false);
+        }
+        schema = schema.add(OutputSchema.WINDOW_END, timestampType, false);
+        schema = wide ? schema.add(FORECAST_TS, DataTypes.createArrayType(timestampType, false), false)
+                : schema.add(STEP, DataTypes.IntegerType, false).add(FORECAST_TS, timestampType, false);
+        for (ModelCall.FetchedOutput output : outputs) {
+            schema = schema.add(output.column(), OutputSchema.columnType(output.type(), wide ? 1 : 0), false);
+        }
+        return schema;
+    }
+
+    /**
+     * The rows of the batch's window {@code w}, whose series' steps are {@code interval} apart on the timestamp's
+     * axis ({@link TimeAxis}).
+     */
+    public static void emit(ForecastSettings.Layout layout, WindowBatch batch, BatchOutputs outputs, int w,
+                            long interval, Consumer<Row> sink) {
+        int columns = outputs.outputs().size();
+        Object end = batch.end(w);
+        int steps = Math.toIntExact(outputs.outputs().get(0).windowShape()[0]);
+        if (layout == ForecastSettings.Layout.WIDE) {
+            Object[] times = (Object[]) Array.newInstance(end.getClass(), steps);
+            for (int k = 0; k < steps; k++) {
+                times[k] = TimeAxis.plus(end, (k + 1) * interval);
+            }
+            Object[] values = new Object[4 + columns];
+            values[0] = batch.seriesId(w);
+            values[1] = batch.start(w);
+            values[2] = end;
+            values[3] = times;
+            for (int o = 0; o < columns; o++) {
+                values[4 + o] = outputs.values(o).window(w);
+            }
+            sink.accept(RowFactory.create(values));
+            return;
+        }
+        for (int k = 0; k < steps; k++) {
+            Object[] values = new Object[4 + columns];
+            values[0] = batch.seriesId(w);
+            values[1] = end;
+            values[2] = k + 1;
+            values[3] = TimeAxis.plus(end, (k + 1) * interval);
+            for (int o = 0; o < columns; o++) {
+                values[4 + o] = outputs.values(o).step(w, k);
+            }
+            sink.accept(RowFactory.create(values));
+        }
+    }
+}
