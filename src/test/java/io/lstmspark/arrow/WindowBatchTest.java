@@ -55,6 +55,22 @@ class WindowBatchTest {
     }
 
     @Test
+    void advanceDropsAWindowsOldestStepAndAppendsTheNewOneLeavingTheOthersAndTheKeys() {
+        try (BufferAllocator allocator = ArrowMemory.newTaskAllocator("test");
+             WindowBatch batch = WindowBatch.allocate(allocator, ElementType.FLOAT32, 4, 3, 2)) {
+            batch.add(new TestWindow(0, 3, 2));
+            batch.add(new TestWindow(1, 3, 2));
+            batch.advance(1, new double[] {7, 8});
+            try (Tensor tensor = batch.toTensor(new long[] {3, 2})) {
+                float[] values = new float[12];
+                ((TFloat32) tensor).copyTo(DataBuffers.of(values, false, false));
+                assertArrayEquals(new float[] {0, 1, 10, 11, 20, 21, 110, 111, 120, 121, 7, 8}, values);
+            }
+            assertEquals(3L, batch.end(1), "the window keeps the end it was cut with");
+        }
+    }
+
+    @Test
     void shortBatchForAFixedBatchModelIsFilledUpWithZeroWindows() {
         try (BufferAllocator allocator = ArrowMemory.newTaskAllocator("test");
              WindowBatch batch = WindowBatch.allocate(allocator, ElementType.FLOAT32, 3, 1, 2)) {

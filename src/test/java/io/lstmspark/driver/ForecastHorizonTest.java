@@ -282,4 +282,26 @@ class ForecastHorizonTest {
                     1e-4, "step " + k);
         }
     }
+
+    @Test
+    void dateTimestampsStepByWholeDays() {
+        List<Row> rows = new ArrayList<>();
+        JsonNode closes = expected.get("msft").get("series").get(1);
+        for (int t = 0; t < closes.size(); t++) {
+            rows.add(RowFactory.create("s1", java.sql.Date.valueOf(java.time.LocalDate.of(2026, 2, 25).plusDays(t)),
+                    closes.get(t).asDouble()));
+        }
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.DateType)
+                .add("close", DataTypes.DoubleType);
+        String input = dir.resolve("date-ts").toString();
+        TestSpark.session().createDataFrame(rows, schema).write().parquet(input);
+        Jobs.run(null, msftJob(input, "date-out", "forecast.frequency=1d"));
+
+        List<Row> out = readLong("date-out");
+        assertEquals(java.sql.Date.valueOf("2026-03-05"), out.get(0).getAs("window_end"));
+        assertEquals(java.sql.Date.valueOf("2026-03-06"), out.get(0).getAs("forecast_ts"));
+        assertEquals(java.sql.Date.valueOf("2026-03-10"), out.get(4).getAs("forecast_ts"));
+        Tolerance.assertClose(expected.get("msft").get("forecast").get(1).get(4).asDouble(),
+                (float) out.get(4).getAs("y"), 1e-4, "step 5");
+    }
 }
