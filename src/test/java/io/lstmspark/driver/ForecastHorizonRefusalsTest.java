@@ -108,6 +108,13 @@ class ForecastHorizonRefusalsTest {
     }
 
     @Test
+    void feedbackOnADirectModelIsRefused() {
+        assertRefused(ModelException.class, job("close,x", FIXTURES.resolve("keras_direct").toString(),
+                "{steps = output_0}", "forecast.horizon=4", "forecast.feedback={close = steps}"),
+                "output 'steps' (output_0", "gives [4] per window", "a direct model, drop forecast.feedback");
+    }
+
+    @Test
     void recursiveRunWithAnOutputOfSeveralValuesIsRefused() {
         assertRefused(ModelException.class, job("close", MSFT, "{y = dense_17, h = \"lstm:lstm_5.h\"}",
                 "forecast.horizon=5", "forecast.feedback={close = y}"),

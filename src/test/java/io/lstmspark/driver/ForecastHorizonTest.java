@@ -304,4 +304,35 @@ class ForecastHorizonTest {
         Tolerance.assertClose(expected.get("msft").get("forecast").get(1).get(4).asDouble(),
                 (float) out.get(4).getAs("y"), 1e-4, "step 5");
     }
+
+    @Test
+    void recursionCallsTheModelOncePerStepForAWholeBatchOfSeries() {
+        List<Row> rows = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            for (int t = 0; t < 4; t++) {
+                rows.add(RowFactory.create("s" + s, hour(t), 10.0 * s + t));
+            }
+        }
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType)
+                .add("v", DataTypes.DoubleType);
+        String input = dir.resolve("batched").toString();
+        TestSpark.session().createDataFrame(rows, schema).write().parquet(input);
+        String model = io.lstmspark.testing.TestModels.sumPlusCallSize(dir, 3).toString();
+        Jobs.run(null, "input.path=" + input, "input.series-id=id", "input.timestamp=ts", "input.features=v",
+                "mode=forecast", "model.path=" + model, "outputs={y = y}", "forecast.horizon=3",
+                "forecast.feedback={v = y}", "batch.size=2", "input.partitions=1",
+                "output.path=" + dir.resolve("batched-out"));
+
+        List<Row> out = readLong("batched-out");
+        for (int s = 0; s < 3; s++) {
+            // s0 and s1 share every call (2 windows), s2 is alone in the last batch (1 window)
+            int callSize = s < 2 ? 2 : 1;
+            double[] window = {10.0 * s + 1, 10.0 * s + 2, 10.0 * s + 3};
+            for (int k = 1; k <= 3; k++) {
+                double y = window[0] + window[1] + window[2] + callSize;
+                Tolerance.assertClose(y, (float) out.get(s * 3 + k - 1).getAs("y"), 1e-6, "s" + s + " step " + k);
+                window = new double[] {window[1], window[2], y};
+            }
+        }
+    }
 }

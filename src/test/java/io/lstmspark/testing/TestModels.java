@@ -130,4 +130,26 @@ public final class TestModels {
         }
         return model;
     }
+
+    /**
+     * A SavedModel whose output {@code y} [?, 1] is the sum of each window's steps [?, length, 1] plus the number of
+     * windows in the call: its values tell how many series each call held.
+     */
+    public static Path sumPlusCallSize(Path dir, int length) {
+        Path model = dir.resolve("sum-plus-call-size");
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, length, 1)));
+            Operand<TInt32> windows = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+            Operand<TFloat32> y = tf.withName("y").math.add(tf.sum(x, tf.constant(1)),
+                    tf.dtypes.cast(windows, TFloat32.class));
+            SavedModelBundle.exporter(model.toString())
+                    .withFunction(session.function(Signature.builder().input("x", x).output("y", y).build()))
+                    .export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
 }
