@@ -3,6 +3,7 @@ package io.lstmspark.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public record ForecastSettings(int horizon, Map<String, String> feedback, Layout
     public enum Layout { LONG, WIDE }
 
     public ForecastSettings {
-        feedback = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(feedback));
+        feedback = Collections.unmodifiableMap(new LinkedHashMap<>(feedback));
     }
 
     public boolean hasHorizon() {

@@ -55,8 +55,8 @@ final class HorizonCheck {
                         + "drop it from outputs, or set forecast.horizon to the steps it gives");
             }
             if (size == steps && output.rank() > 1 && output.windowShape()[0] != steps) {
-                throw new ModelException(model + ": " + named + ": " + steps + " values, but not one per step ([" + steps
-                        + "] or [" + steps + ", 1]); drop it from outputs");
+                throw new ModelException(model + ": " + named + ": " + steps + " values, but not one per step "
+                        + "([" + steps + "] or [" + steps + ", 1]); drop it from outputs");
             }
         }
         List<String> columns = call.outputs().stream().map(ModelCall.FetchedOutput::column).toList();
@@ -72,7 +72,8 @@ final class HorizonCheck {
             throw new ConfigException("forecast.horizon = " + steps + " with forecast.feedback " + forecast.feedback()
                     + " needs the future values of features " + covariates.stream().map(features::get).toList()
                     + ", which are not fed back: they are taken from each series' rows after forecast.cutoff, but no "
-                    + "cutoff is set (each window ends at its series' last row); set forecast.cutoff, or feed them back");
+                    + "cutoff is set (each window ends at its series' last row); set forecast.cutoff, or feed them "
+                    + "back");
         }
         if (forecast.frequency().isEmpty() && windowLength < 2) {
             throw new ConfigException("forecast.frequency is not set and a window of " + windowLength + " step cannot "
@@ -95,8 +96,8 @@ final class HorizonCheck {
             Duration days = duration.orElseThrow(() -> new ConfigException("forecast.frequency '" + frequency.text()
                     + "' needs a unit for " + column + ", e.g. 1d"));
             if (days.toDays() == 0 || !days.equals(Duration.ofDays(days.toDays()))) {
-                throw new ConfigException("forecast.frequency '" + frequency.text() + "' is not a whole number of days, "
-                        + "as " + column + " needs");
+                throw new ConfigException("forecast.frequency '" + frequency.text()
+                        + "' is not a whole number of days, as " + column + " needs");
             }
             return days.toDays();
         }

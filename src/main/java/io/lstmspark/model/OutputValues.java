@@ -58,7 +58,7 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         };
     }
 
-    /** The values of {@code windows} windows of {@code windowShape} each: a float[] or double[], window after window. */
+    /** Windows of {@code windowShape} values each, from a float[] or double[] holding them window after window. */
     static OutputValues of(Object values, long[] windowShape) {
         return values instanceof float[] floats ? new Float32(floats, windowShape)
                 : new Float64((double[]) values, windowShape);

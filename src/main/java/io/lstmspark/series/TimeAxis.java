@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /**
- * Timestamps as numbers on one axis, for measuring gaps: microseconds for timestamps, days for
- * dates, the value itself for integer columns.
+ * Timestamps as numbers on one axis, for measuring gaps and stepping forecasts: microseconds for timestamps,
+ * days for dates, the value itself for integer columns.
  */
 public final class TimeAxis {
 
@@ -46,13 +47,13 @@ public final class TimeAxis {
      */
     public static Object plus(Object timestamp, long amount) {
         if (timestamp instanceof Timestamp t) {
-            return Timestamp.from(t.toInstant().plus(amount, java.time.temporal.ChronoUnit.MICROS));
+            return Timestamp.from(t.toInstant().plus(amount, ChronoUnit.MICROS));
         }
         if (timestamp instanceof Instant i) {
-            return i.plus(amount, java.time.temporal.ChronoUnit.MICROS);
+            return i.plus(amount, ChronoUnit.MICROS);
         }
         if (timestamp instanceof LocalDateTime l) {
-            return l.plus(amount, java.time.temporal.ChronoUnit.MICROS);
+            return l.plus(amount, ChronoUnit.MICROS);
         }
         if (timestamp instanceof Date d) {
             return Date.valueOf(d.toLocalDate().plusDays(amount));

@@ -102,9 +102,6 @@ final class HorizonForecast {
                             + "forecast.frequency, or fill the series' missing steps");
                 }
             }
-            if (step <= 0) {
-                throw new IllegalStateException("steps out of order in series " + keys.of(window.seriesId()));
-            }
             interval = step;
         }
         Rejection missing = covariates(window, interval, slot);

@@ -35,8 +35,8 @@ class ForecastHorizonRefusalsTest {
     static void writeInput() {
         List<Row> rows = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
-            rows.add(RowFactory.create("s0", Timestamp.from(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(3600L * t)),
-                    250.0 + t, 0.5 * t));
+            Timestamp ts = Timestamp.from(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(3600L * t));
+            rows.add(RowFactory.create("s0", ts, 250.0 + t, 0.5 * t));
         }
         StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType)
                 .add("close", DataTypes.DoubleType).add("x", DataTypes.DoubleType);
@@ -125,7 +125,7 @@ class ForecastHorizonRefusalsTest {
     void featuresNeitherFedBackNorAvailableAfterTheWindowAreRefusedByName() {
         assertRefused(ConfigException.class, job("close,x", FIXTURES.resolve("keras_covariate").toString(),
                 "{next = output_0}", "forecast.horizon=3", "forecast.feedback={close = next}"),
-                "needs the future values of features [x]", "no cutoff is set", "set forecast.cutoff, or feed them back");
+                "needs the future values of features [x]", "no cutoff is set", "set forecast.cutoff, or feed them");
     }
 
     @Test

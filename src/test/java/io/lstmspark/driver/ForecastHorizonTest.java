@@ -136,7 +136,8 @@ class ForecastHorizonTest {
                     "forecast.frequency = 2h, as set, whatever the data's own interval");
             List<Float> y = row.getList(row.fieldIndex("y"));
             for (int k = 0; k < 5; k++) {
-                Tolerance.assertClose(msft.get("forecast").get(s).get(k).asDouble(), y.get(k), 1e-4, "s" + s + "[" + k + "]");
+                Tolerance.assertClose(msft.get("forecast").get(s).get(k).asDouble(), y.get(k), 1e-4,
+                        "s" + s + "[" + k + "]");
             }
         }
     }
@@ -201,11 +202,12 @@ class ForecastHorizonTest {
         List<Row> rows = new ArrayList<>();
         JsonNode steps = covariate.get("series").get(0);
         for (int t = 0; t < steps.size(); t++) {
-            rows.add(RowFactory.create("full", hour(t), steps.get(t).get(0).asDouble(), steps.get(t).get(1).asDouble()));
+            double y = steps.get(t).get(0).asDouble();
+            double x = steps.get(t).get(1).asDouble();
+            rows.add(RowFactory.create("full", hour(t), y, x));
             if (t < 9) {
                 // two rows after the cutoff instead of four
-                rows.add(RowFactory.create("short", hour(t), steps.get(t).get(0).asDouble(),
-                        steps.get(t).get(1).asDouble()));
+                rows.add(RowFactory.create("short", hour(t), y, x));
             }
         }
         StructType schema = new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType)

@@ -19,7 +19,8 @@ class TimeAxisTest {
         assertEquals(Timestamp.from(Instant.parse("2026-03-02T01:00:00Z")), TimeAxis.plus(t, 2 * 3_600_000_000L));
         assertEquals(LocalDateTime.parse("2026-03-01T00:15:00"),
                 TimeAxis.plus(LocalDateTime.parse("2026-03-01T00:00:00"), 15 * 60_000_000L));
-        assertEquals(Instant.parse("2026-03-01T00:00:01Z"), TimeAxis.plus(Instant.parse("2026-03-01T00:00:00Z"), 1_000_000L));
+        assertEquals(Instant.parse("2026-03-01T00:00:01Z"),
+                TimeAxis.plus(Instant.parse("2026-03-01T00:00:00Z"), 1_000_000L));
     }
 
     @Test
