@@ -21,6 +21,7 @@ import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -269,5 +270,30 @@ class DataFrameApiTest {
                     "s" + series + " step " + step);
         }
         assertEquals(17, result.counts().inputRows());
+    }
+
+    @Test
+    void windowsWithOutputsNotFiniteAreInTheQuarantineUnderOnNanQuarantine() {
+        String logModel = TestModels.logOfInput(dir, 3).toString();
+        List<Row> rows = new ArrayList<>();
+        double[] neg = {1, 2, -1, 3, 4, 5};
+        for (int t = 0; t < neg.length; t++) {
+            rows.add(RowFactory.create("neg", TestData.minute(t), neg[t], 0.0));
+            rows.add(RowFactory.create("ok", TestData.minute(t), t + 1.0, 0.0));
+        }
+        LstmResult result = LstmSpark.model(logModel).seriesId("id").timestamp("ts").features("x0")
+                .jobKey("model.input", "x").output("mean", "mean").output("logs", "logs").onNan("quarantine")
+                .define(steps(rows));
+
+        List<Row> written = spark.read().parquet(written(result.rows())).collectAsList();
+        List<Row> records = spark.read().parquet(written(result.quarantine())).collectAsList();
+
+        // log(-1) is NaN: the windows of "neg" starting at steps 0, 1 and 2 hold it; 4 + 1 windows are finite.
+        assertEquals(5, written.size());
+        assertEquals(3, records.size());
+        assertTrue(records.stream().allMatch(r -> r.getAs("series_id").equals("neg")
+                && r.getAs("kind").equals("window")), records.toString());
+        assertEquals(Map.of("logs", 3L), result.counts().nanOutputs());
+        assertTrue(result.setAside());
     }
 }

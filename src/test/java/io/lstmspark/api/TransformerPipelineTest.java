@@ -53,6 +53,7 @@ class TransformerPipelineTest {
         SQLTransformer scaled = new SQLTransformer().setStatement("SELECT id, ts, x0 * 2 AS x0, x1 FROM __THIS__");
         PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {scaled, transformer()}).fit(steps);
         List<String> before = sorted(fitted.transform(steps));
+        assertEquals(fitted.transform(steps).schema(), fitted.transformSchema(steps.schema()), "transformSchema");
 
         String saved = dir.resolve("pipeline").toString();
         fitted.write().overwrite().save(saved);
