@@ -184,6 +184,26 @@ public final class LstmTransformer extends Transformer implements DefaultParamsW
         return jobKeys;
     }
 
+    public String getModelPath() {
+        return $(modelPath);
+    }
+
+    public String getSeriesIdCol() {
+        return $(seriesIdCol);
+    }
+
+    public String getTimestampCol() {
+        return $(timestampCol);
+    }
+
+    public String[] getFeatureCols() {
+        return $(featureCols);
+    }
+
+    public Map<String, String> getOutputs() {
+        return $(outputs);
+    }
+
     public LstmTransformer setModelPath(String value) {
         return with(modelPath, value);
     }

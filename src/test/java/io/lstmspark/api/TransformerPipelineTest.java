@@ -64,9 +64,10 @@ class TransformerPipelineTest {
         assertEquals(before, sorted(loaded.transform(steps)));
         LstmTransformer stage = (LstmTransformer) loaded.stages()[1];
         assertEquals(((LstmTransformer) fitted.stages()[1]).uid(), stage.uid());
-        assertEquals(List.of("h", "y"), List.copyOf(stage.getOrDefault(stage.outputs()).keySet()), "column order");
+        assertEquals(List.of("h", "y"), List.copyOf(stage.getOutputs().keySet()), "column order");
         assertEquals(Map.of("batch.size", "3"), stage.getOrDefault(stage.jobKeys()));
-        assertArrayEquals(new String[] {"x0", "x1"}, stage.getOrDefault(stage.featureCols()));
+        assertArrayEquals(new String[] {"x0", "x1"}, stage.getFeatureCols());
+        assertEquals(model, stage.getModelPath());
     }
 
     @Test
