@@ -34,6 +34,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.lstmspark.cli..")
                 .layer("features").definedBy("io.lstmspark.inspect..", "io.lstmspark.bench..", "io.lstmspark.sample..")
+                .layer("api").definedBy("io.lstmspark.api..")
                 .layer("driver").definedBy("io.lstmspark.driver..")
                 .layer("task").definedBy("io.lstmspark.task..")
                 .layer("output").definedBy("io.lstmspark.output..")
@@ -44,7 +45,8 @@ class ArchitectureTest {
                 .layer("config").definedBy("io.lstmspark.config..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("features").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("driver").mayOnlyBeAccessedByLayers("cli", "features")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("driver").mayOnlyBeAccessedByLayers("cli", "features", "api")
                 .whereLayer("task").mayOnlyBeAccessedByLayers("driver", "features")
                 .whereLayer("output").mayOnlyBeAccessedByLayers("task", "driver", "features", "cli")
                 .whereLayer("arrow").mayOnlyBeAccessedByLayers("output", "task", "driver", "features")
@@ -56,7 +58,8 @@ class ArchitectureTest {
     @Test
     void valuesEveryLayerReadsDependOnNothingAboveThem() {
         noClasses().that().resideInAnyPackage("io.lstmspark.config..", "io.lstmspark.report..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.lstmspark.cli..", "io.lstmspark.driver..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.lstmspark.cli..", "io.lstmspark.api..",
+                        "io.lstmspark.driver..",
                         "io.lstmspark.task..", "io.lstmspark.output..", "io.lstmspark.arrow..", "io.lstmspark.model..",
                         "io.lstmspark.series..", "io.lstmspark.inspect..", "io.lstmspark.bench..",
                         "io.lstmspark.sample..")
@@ -65,7 +68,8 @@ class ArchitectureTest {
 
     @Test
     void tensorFlowTypesStayInTheModelAndArrowLayers() {
-        noClasses().that().resideInAnyPackage("io.lstmspark.cli..", "io.lstmspark.config..", "io.lstmspark.driver..",
+        noClasses().that().resideInAnyPackage("io.lstmspark.cli..", "io.lstmspark.api..", "io.lstmspark.config..",
+                        "io.lstmspark.driver..",
                         "io.lstmspark.task..", "io.lstmspark.output..", "io.lstmspark.series..",
                         "io.lstmspark.report..")
                 .should().dependOnClassesThat().resideInAPackage("org.tensorflow..")

@@ -61,6 +61,11 @@ final class InputSteps {
             footers = Optional.of(InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
                     InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options())));
         }
+        return of(raw, in, footers);
+    }
+
+    /** Steps from input already loaded: the job's read, or the caller's Dataset (the DataFrame API). */
+    static InputSteps of(Dataset<Row> raw, JobConfig.Input in, Optional<InputFiles.Footers> footers) {
         InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
                 in.features());
         List<Column> columns = new ArrayList<>();

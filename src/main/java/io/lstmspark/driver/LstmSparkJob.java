@@ -1,7 +1,6 @@
 package io.lstmspark.driver;
 
 import io.lstmspark.config.JobConfig;
-import io.lstmspark.config.WindowMode;
 import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
@@ -16,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batch job: checks configuration, input and model on the driver, then reads, windows,
- * evaluates and writes in one Spark job; when rows or windows were set aside, a second pass writes
- * them to the quarantine. The run report goes beside the output.
+ * The batch job, a layer over {@link LstmTransform} (the DataFrame API's transform): reads the input,
+ * prepares the output, defines the transform (which checks input and model on the driver), then
+ * writes its rows in one Spark job; when rows or windows were set aside, a second pass writes them to
+ * the quarantine. The run report goes beside the output.
  */
 public final class LstmSparkJob {
 
@@ -44,21 +44,20 @@ public final class LstmSparkJob {
         long t0 = System.nanoTime();
         OutputColumns.check(config);
         InputSteps input = InputSteps.read(spark, config.input());
-        long maxGap = MaxGap.inUnitsOf(input.timestampType(), config);
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
                 config.output().constantColumns(), config.input().path(), config.model().path());
         report.lap("input_check", t0);
 
         long t1 = System.nanoTime();
-        CheckedModel model = CheckedModel.check(spark, config);
+        LstmTransform transform = LstmTransform.define(spark, config, input);
+        CheckedModel model = transform.model();
         report.lap("model_check", t1);
 
         boolean published = false;
         try {
             long t2 = System.nanoTime();
-            Passes passes = orderedPasses(input, maxGap, model, target);
-            List<TaskStats> tasks = passes.outputs();
+            List<TaskStats> tasks = transform.writeRows(target::writeWindows);
             report.lap("read_window_infer_write", t2);
             Counts counts = Counts.of(tasks);
             checkInputHadRows(counts);
@@ -66,7 +65,7 @@ public final class LstmSparkJob {
 
             long t3 = System.nanoTime();
             if (counts.quarantineRecords() > 0) {
-                passes.quarantine(counts);
+                transform.writeQuarantine(counts, target::writeQuarantine);
             }
             report.lap("quarantine", t3);
 
@@ -83,17 +82,6 @@ public final class LstmSparkJob {
                 target.abandon();
             }
         }
-    }
-
-    /** The steps in the order the mode's tasks need them, and the mode's passes over them. */
-    private Passes orderedPasses(InputSteps input, long maxGap, CheckedModel model, OutputTarget target) {
-        StepOrdering ordering = new StepOrdering(spark, config);
-        if (config.mode() == WindowMode.STREAM) {
-            StreamModeCheck.check(config, model.call(), model.windowLength());
-            return Passes.stream(spark, config, input, ordering.chunkMajorSteps(input, model.windowLength()), model,
-                    target);
-        }
-        return Passes.windows(spark, config, input, ordering.sortedSteps(input), maxGap, model, target);
     }
 
     /** Known only after the output pass, without a pass of its own; nothing has been published yet. */

@@ -6,7 +6,6 @@ import static io.lstmspark.driver.StepOrdering.AFTER_CUTOFF_COLUMN;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputSchema;
-import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.StreamRows;
 import io.lstmspark.report.Counts;
@@ -31,10 +30,22 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * A mode's two passes over the ordered steps, each one Spark job: the output pass writes the rows;
- * the quarantine pass, run only when the first set records aside, writes those records.
+ * A mode's two passes over the ordered steps, each defined lazily and run as one Spark job by whoever
+ * writes its rows: the output pass gives the rows; the quarantine pass, which the job runs only when
+ * the first set records aside, gives those records.
  */
 final class Passes {
+
+    /**
+     * A pass's rows, computed by the action that reads them, and the accumulators its tasks count into:
+     * each task adds its stats when it ends, so the stats hold every task of every action run so far.
+     */
+    record Defined(Dataset<Row> rows, LongAccumulator progress, CollectionAccumulator<TaskStats> stats) {
+
+        List<TaskStats> taskStats() {
+            return new ArrayList<>(stats.value());
+        }
+    }
 
     /** One Spark job that writes and returns its tasks' stats. */
     private interface Pass {
@@ -43,7 +54,7 @@ final class Passes {
 
     /** The quarantine pass: it evaluates windows again only when the first pass set some aside for their outputs. */
     private interface QuarantinePass {
-        List<TaskStats> run(boolean outputsSetAside);
+        Defined define(boolean outputsSetAside);
     }
 
     /** Makes a task's function from the pass's accumulators. */
@@ -51,11 +62,13 @@ final class Passes {
         MapPartitionsFunction<Row, Row> create(LongAccumulator progress, CollectionAccumulator<TaskStats> stats);
     }
 
+    private final SparkSession spark;
     private final JobConfig.OnNan onNan;
-    private final Pass outputs;
+    private final Defined outputs;
     private final QuarantinePass quarantine;
 
-    private Passes(JobConfig config, Pass outputs, QuarantinePass quarantine) {
+    private Passes(SparkSession spark, JobConfig config, Defined outputs, QuarantinePass quarantine) {
+        this.spark = spark;
         this.onNan = config.output().onNan();
         this.outputs = outputs;
         this.quarantine = quarantine;
@@ -63,7 +76,7 @@ final class Passes {
 
     /** Window modes (extract, forecast): windows cut from steps sorted by {@link StepOrdering#sortedSteps}. */
     static Passes windows(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted, long maxGap,
-                          CheckedModel model, OutputTarget target) {
+                          CheckedModel model) {
         ExecutionPlan plan = new ExecutionPlan(
                 new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
@@ -71,42 +84,56 @@ final class Passes {
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
                 Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN),
                 HorizonCheck.plan(config, model.call(), model.windowLength(), input.timestampType()));
-        return new Passes(config,
-                () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
-                        plan.horizon() != null ? HorizonRows.schema(plan.horizon().layout(), input.seriesIdType(),
-                                input.timestampType(), model.call().outputs())
-                                : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
-                        target::writeWindows),
-                outputsSetAside -> runPass(spark, sorted,
+        StructType schema = plan.horizon() != null
+                ? HorizonRows.schema(plan.horizon().layout(), input.seriesIdType(), input.timestampType(),
+                        model.call().outputs())
+                : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs());
+        return new Passes(spark, config,
+                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats), schema),
+                outputsSetAside -> definePass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
-                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+                        QuarantineRecords.SCHEMA));
     }
 
     /** Stream mode: chunks of steps sorted by {@link StepOrdering#chunkMajorSteps}, the chunk index last. */
     static Passes stream(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted,
-                         CheckedModel model, OutputTarget target) {
+                         CheckedModel model) {
         StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
-        return new Passes(config,
-                () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
+        return new Passes(spark, config,
+                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                model.call().outputs()), target::writeWindows),
+                                model.call().outputs())),
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
-                outputsSetAside -> runPass(spark, sorted,
+                outputsSetAside -> definePass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),
-                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+                        QuarantineRecords.SCHEMA));
     }
 
-    /** Runs the output pass: every window (or chunk) written or counted as set aside. */
-    List<TaskStats> outputs() {
-        return namingUnreadableFiles(outputs);
+    /** The output pass, not yet run: every window (or chunk) a row or counted as set aside. */
+    Defined outputRows() {
+        return outputs;
     }
 
-    /** Runs the quarantine pass after an output pass that counted {@code first}. */
-    void quarantine(Counts first) {
+    /**
+     * The quarantine pass, not yet run, defined before anyone knows what the output pass sets aside:
+     * under output.on-nan = quarantine it evaluates every window again to find those with outputs not finite.
+     */
+    Defined quarantineRows() {
+        return quarantine.define(onNan == JobConfig.OnNan.QUARANTINE);
+    }
+
+    /** Runs the output pass, its rows written by {@code writer}. */
+    List<TaskStats> outputs(Consumer<Dataset<Row>> writer) {
+        return namingUnreadableFiles(() -> runPass(spark, outputs, writer));
+    }
+
+    /** Runs the quarantine pass after an output pass that counted {@code first}; {@code writer} writes its records. */
+    void quarantine(Counts first, Consumer<Dataset<Row>> writer) {
         boolean outputsSetAside = onNan == JobConfig.OnNan.QUARANTINE && !first.nanOutputs().isEmpty();
-        checkSamePass(first, Counts.of(namingUnreadableFiles(() -> quarantine.run(outputsSetAside))));
+        checkSamePass(first, Counts.of(namingUnreadableFiles(
+                () -> runPass(spark, quarantine.define(outputsSetAside), writer))));
     }
 
     /** Runs a pass; a file Spark fails to read mid-job (e.g. a CSV, or Parquet pages) is a user error naming it. */
@@ -122,20 +149,25 @@ final class Passes {
         }
     }
 
-    /** One Spark job over the sorted steps: the pipeline's rows written by {@code writer}. */
-    private static List<TaskStats> runPass(SparkSession spark, Dataset<Row> sorted, PassFunction function,
-                                           StructType schema, Consumer<Dataset<Row>> writer) {
+    /** The pipeline's rows over the sorted steps, defined: Spark runs them when an action reads them. */
+    private static Defined definePass(SparkSession spark, Dataset<Row> sorted, PassFunction function,
+                                      StructType schema) {
         LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark windows");
         CollectionAccumulator<TaskStats> stats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
         Dataset<Row> rows = sorted.mapPartitions(function.create(progress, stats), Encoders.row(schema));
-        JobProgress listener = new JobProgress(progress.id());
+        return new Defined(rows, progress, stats);
+    }
+
+    /** One Spark job over the sorted steps: the pass's rows written by {@code writer}. */
+    private static List<TaskStats> runPass(SparkSession spark, Defined pass, Consumer<Dataset<Row>> writer) {
+        JobProgress listener = new JobProgress(pass.progress().id());
         spark.sparkContext().addSparkListener(listener);
         try {
-            writer.accept(rows);
+            writer.accept(pass.rows());
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
-        return new ArrayList<>(stats.value());
+        return pass.taskStats();
     }
 
     /** The quarantine pass re-derives what the first pass counted; a difference means nondeterministic input. */
