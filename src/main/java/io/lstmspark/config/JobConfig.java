@@ -22,7 +22,9 @@ public record JobConfig(
         int batchSize,
         long batchMaxBytes,
         Output output,
-        Map<String, Object> rendered) {
+        Map<String, Object> rendered,
+        /* forecast.actuals: output column -> the input feature it forecasts (backtest errors) */
+        Map<String, String> forecastActuals) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,

@@ -35,7 +35,8 @@ public final class JobConfigLoader {
 
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
-    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns");
+    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
+            ForecastActuals.KEY);
 
     private JobConfigLoader() {
     }
@@ -214,7 +215,8 @@ public final class JobConfigLoader {
                     .withFallback(c.root().withOnlyKey("output")).unwrapped();
             refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
-                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered);
+                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
+                    ForecastActuals.read(c, mode, outputs, input.features()));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }
@@ -310,7 +312,7 @@ public final class JobConfigLoader {
     }
 
     /** A section of user-named keys, in the order they were written (HOCON objects keep none). */
-    private static Map<String, String> stringMap(Config c, String key) {
+    static Map<String, String> stringMap(Config c, String key) {
         Map<String, String> map = new LinkedHashMap<>();
         if (c.hasPath(key)) {
             List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(c.getObject(key).entrySet());

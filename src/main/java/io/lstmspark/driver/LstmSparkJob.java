@@ -5,12 +5,17 @@ import io.lstmspark.config.WindowMode;
 import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
+import io.lstmspark.report.Backtest;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
+import io.lstmspark.report.html.ChartSamples;
+import io.lstmspark.report.html.HtmlReport;
 import io.lstmspark.series.InputDataException;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +57,7 @@ public final class LstmSparkJob {
 
         long t1 = System.nanoTime();
         CheckedModel model = CheckedModel.check(spark, config);
+        BacktestPass.checkColumns(config, model.call());
         report.lap("model_check", t1);
 
         boolean published = false;
@@ -70,9 +76,17 @@ public final class LstmSparkJob {
             }
             report.lap("quarantine", t3);
 
+            long t4 = System.nanoTime();
+            Dataset<Row> rowsWritten = counts.windowsWritten() > 0 ? target.readWritten() : null;
+            Backtest backtest = rowsWritten == null ? null : BacktestPass.run(spark, config, input, rowsWritten);
+            ChartSamples samples = rowsWritten == null ? ChartSamples.none("No charts: the run wrote no rows.")
+                    : ReportSamples.gather(spark, config, model, input, rowsWritten);
+            report.lap("report_backtest_and_samples", t4);
+
             RunReport written = report.succeeded(model, counts, tasks,
-                    input.skippedFiles(spark, config.input(), counts.inputRows()));
+                    input.skippedFiles(spark, config.input(), counts.inputRows())).withBacktest(backtest);
             target.writeReport(written);
+            target.writeHtmlReport(HtmlReport.FILE_NAME, HtmlReport.render(written, samples, tasks));
             target.publish();
             published = true;
             logSummary(counts);
