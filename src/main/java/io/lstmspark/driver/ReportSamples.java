@@ -184,7 +184,7 @@ final class ReportSamples {
         }
         int drop = Math.max(0, times.size() - STATE_TIMES);
         List<double[]> last = times.subList(drop, times.size());
-        String axis = config.mode() == WindowMode.STREAM ? "step of the series" : "window (the series' last ones)";
+        String axis = config.mode() == WindowMode.STREAM ? "step of the series" : "window (the oldest shown = 0)";
         return new ChartSamples.StateSample(id, column, axis, firstTime + drop, last.toArray(double[][]::new));
     }
 

@@ -18,6 +18,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.LookupPaintScale;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
@@ -101,21 +102,18 @@ final class Charts {
         double[][] values = sample.values();
         int units = values.length == 0 ? 0 : values[0].length;
         double[][] xyz = new double[3][values.length * units];
-        double largest = 0;
         int i = 0;
         for (int t = 0; t < values.length; t++) {
             for (int u = 0; u < units; u++) {
                 xyz[0][i] = sample.firstTime() + t;
                 xyz[1][i] = u;
                 xyz[2][i] = values[t][u];
-                if (Double.isFinite(values[t][u])) {
-                    largest = Math.max(largest, Math.abs(values[t][u]));
-                }
                 i++;
             }
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
         data.addSeries(sample.column(), xyz);
+        double largest = largestMagnitude(sample);
         double bound = largest > 0 ? largest : 1;
         LookupPaintScale scale = divergingScale(bound);
         XYBlockRenderer renderer = new XYBlockRenderer();
@@ -140,11 +138,25 @@ final class Charts {
         return draw(chart, x, y, WIDTH + 160, HEIGHT + 40);
     }
 
+    /** The colour scale's bound: the largest finite |value| of the sample. */
+    static double largestMagnitude(ChartSamples.StateSample sample) {
+        double largest = 0;
+        for (double[] time : sample.values()) {
+            for (double value : time) {
+                if (Double.isFinite(value)) {
+                    largest = Math.max(largest, Math.abs(value));
+                }
+            }
+        }
+        return largest;
+    }
+
     /** Windows per second of each task, as bars. */
     static Image throughput(DefaultCategoryDataset rates) {
         BarRenderer renderer = new BarRenderer();
         renderer.setSeriesPaint(0, HISTORY);
         renderer.setShadowVisible(false);
+        renderer.setBarPainter(new StandardBarPainter());
         NumberAxis y = new NumberAxis("windows/s");
         CategoryPlot plot = new CategoryPlot(rates, new CategoryAxis("task (partition)"), y, renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);

@@ -58,7 +58,7 @@ public final class HtmlReport {
         row("finished", report.finishedAt());
         row("lstm-spark", report.version());
         if (report.model() != null) {
-            row("model", report.model().path() + " (" + report.model().format() + ", SHA-256 "
+            row("model", report.model().path() + " (" + report.model().format() + ", "
                     + report.model().fingerprint() + ")");
         }
         page.append("</table>");
@@ -150,10 +150,11 @@ public final class HtmlReport {
                             + esc(sample.column()) + "\"");
         }
         for (ChartSamples.StateSample sample : samples.states()) {
-            chart("heatmap", sample.column() + " of series " + sample.seriesId() + ", " + sample.values().length + " "
-                            + sample.timeAxis() + " from " + sample.firstTime(),
+            chart("heatmap", sample.column() + " of series " + sample.seriesId() + ": " + sample.values().length
+                            + " times, x = " + sample.timeAxis(),
                     () -> Charts.heatmap(sample), " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
-                            + esc(sample.column()) + "\"");
+                            + esc(sample.column()) + "\" data-value-bound=\"" + number(Charts.largestMagnitude(sample))
+                            + "\"");
         }
     }
 
