@@ -24,6 +24,8 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The data of the HTML report's charts: a bounded sample of the written output and of the input, read back
@@ -173,10 +175,10 @@ final class ReportSamples {
             if (chunks) {
                 int real = row.getInt(3);
                 for (int s = 0; s < real; s++) {
-                    times.add(units((List<?>) value.get(s)));
+                    times.add(units(list(value.get(s))));
                 }
             } else {
-                times.add(units(depth == 2 ? (List<?>) value.get(value.size() - 1) : value));
+                times.add(units(depth == 2 ? list(value.get(value.size() - 1)) : value));
             }
         }
         if (!rows.isEmpty() && config.mode() == WindowMode.STREAM) {
@@ -220,13 +222,15 @@ final class ReportSamples {
 
     /** A forecast cell: an array of values, or one value. */
     private static double[] values(Object cell) {
-        if (cell instanceof List<?> list) {
-            return list.stream().mapToDouble(v -> v == null ? Double.NaN : ((Number) v).doubleValue()).toArray();
-        }
-        if (cell instanceof scala.collection.Seq<?> seq) {
-            return values(scala.jdk.javaapi.CollectionConverters.asJava(seq));
+        if (cell instanceof List<?> || cell instanceof Seq<?>) {
+            return list(cell).stream().mapToDouble(v -> v == null ? Double.NaN : ((Number) v).doubleValue()).toArray();
         }
         return new double[] {cell == null ? Double.NaN : ((Number) cell).doubleValue()};
+    }
+
+    /** An array cell: Spark hands nested levels (and Row.get's top level) over as Scala sequences. */
+    private static List<?> list(Object cell) {
+        return cell instanceof Seq<?> seq ? CollectionConverters.asJava(seq) : (List<?>) cell;
     }
 
     private static double[] doubles(List<Double> values) {

@@ -35,9 +35,14 @@ public final class ClosePrices {
     }
 
     public static List<Row> rows() {
+        return rows(DAYS);
+    }
+
+    /** The first {@code days} days of every ticker. */
+    public static List<Row> rows(int days) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < TICKERS.size(); i++) {
-            for (int t = 0; t < DAYS; t++) {
+            for (int t = 0; t < days; t++) {
                 rows.add(RowFactory.create(TICKERS.get(i), day(t), close(i, t)));
             }
         }

@@ -37,6 +37,7 @@ import org.openqa.selenium.WebElement;
 class HtmlReportBrowserTest {
 
     private static final int CUTOFF = 29;
+    private static final int STREAM_DAYS = 38;
     private static final List<String> FIRST_SIX = List.of("AAPL", "AMZN", "GOOG", "IBM", "META", "MSFT");
 
     @TempDir
@@ -53,6 +54,13 @@ class HtmlReportBrowserTest {
                 "forecast.actuals.forecast=close"));
         Jobs.run(null, ClosePrices.job(input, dir.resolve("extract").toString(),
                 "outputs={forecast = dense_17, h = \"lstm:lstm_5.h\"}"));
+        // 38 days: chunks of 5 steps, the last one 3 real steps and 2 of padding.
+        String shorter = dir.resolve("input38").toString();
+        TestSpark.session().createDataFrame(ClosePrices.rows(STREAM_DAYS), ClosePrices.SCHEMA).write().parquet(shorter);
+        for (String layout : List.of("step", "chunk")) {
+            Jobs.run(null, ClosePrices.job(shorter, dir.resolve("stream-" + layout).toString(), "mode=stream",
+                    "stream.layout=" + layout, "outputs={states = \"lstm:lstm_5.sequence\"}"));
+        }
     }
 
     @AfterAll
@@ -163,6 +171,35 @@ class HtmlReportBrowserTest {
             assertTrue(distinctColours(chart) >= 16, ticker + ": the heatmap has many shades");
         }
         assertTrue(browser.driver().findElements(By.cssSelector("img.chart.forecast")).isEmpty());
+    }
+
+    @Test
+    void streamHeatmapsDrawEveryRealStepOfTheSeriesInBothLayouts() {
+        for (String layout : List.of("step", "chunk")) {
+            open("stream-" + layout);
+            List<WebElement> charts = browser.driver().findElements(By.cssSelector("img.chart.heatmap"));
+            assertEquals(FIRST_SIX.subList(0, 3), charts.stream().map(c -> c.getDomAttribute("data-series")).toList(),
+                    layout);
+            List<Row> rows = TestSpark.session().read().parquet(dir.resolve("stream-" + layout).toString())
+                    .collectAsList();
+            for (WebElement chart : charts) {
+                String ticker = chart.getDomAttribute("data-series");
+                String what = layout + " layout, " + ticker;
+                assertEquals("states", chart.getDomAttribute("data-column"), what);
+                assertRendered(chart);
+                // Both layouts hold the same states: the step layout's rows are the real steps.
+                double largest = TestSpark.session().read().parquet(dir.resolve("stream-step").toString())
+                        .where("series_id = '" + ticker + "'").collectAsList().stream()
+                        .flatMapToDouble(r -> Arrays.stream(Rows.values(r, "states"))).map(Math::abs).max()
+                        .orElseThrow();
+                assertEquals(largest, Double.parseDouble(chart.getDomAttribute("data-value-bound")), largest * 1e-5,
+                        what + ": the colour scale spans the states of the real steps");
+                assertAxisFits(chart, "data-x-axis", 0, STREAM_DAYS - 1, what + ": steps");
+                assertAxisFits(chart, "data-y-axis", 0, 63, what + ": units");
+                assertTrue(distinctColours(chart) >= 16, what + ": the heatmap has many shades");
+            }
+            assertTrue(rows.size() > 0);
+        }
     }
 
     @Test
