@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The batch job: checks configuration, input and model on the driver, then reads, windows,
  * evaluates and writes in one Spark job; when rows or windows were set aside, a second pass writes
- * them to the quarantine. The run report goes beside the output.
+ * them to the quarantine. The run report goes beside the output, as JSON and as an HTML page.
  */
 public final class LstmSparkJob {
 
