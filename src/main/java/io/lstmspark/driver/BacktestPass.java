@@ -140,7 +140,8 @@ final class BacktestPass {
         List<Column> order = new ArrayList<>();
         in.features().forEach(name -> order.add(col(name).asc_nulls_last()));
         Dataset<Row> after = input.steps()
-                .join(broadcast(windows), col(in.seriesId()).equalTo(col("_s")).and(col(in.timestamp()).gt(col("_end"))))
+                .join(broadcast(windows),
+                        col(in.seriesId()).equalTo(col("_s")).and(col(in.timestamp()).gt(col("_end"))))
                 .withColumn("_first", row_number().over(Window.partitionBy(col("_s"), col(in.timestamp()))
                         .orderBy(order.toArray(Column[]::new))))
                 .where(col("_first").equalTo(1));

@@ -78,8 +78,7 @@ final class ReportSamples {
         }
         String feature = config.forecastActuals().getOrDefault(column.get(),
                 config.input().features().size() == 1 ? config.input().features().get(0) : null);
-        List<Row> rows = written.select(col(OutputSchema.SERIES_ID), col(OutputSchema.WINDOW_END), col(column.get()))
-                .orderBy(OutputSchema.SERIES_ID).limit(FORECAST_SERIES).collectAsList();
+        List<Row> rows = firstForecasts(column.get());
         int historySteps = Math.max(16, Math.min(200, 4 * model.windowLength()));
         Map<Object, List<Double>> history = new LinkedHashMap<>();
         Map<Object, List<Double>> after = new LinkedHashMap<>();
@@ -98,7 +97,17 @@ final class ReportSamples {
         return new ChartSamples(samples, List.of(), "The first " + samples.size() + " series in order of series id: "
                 + column.get() + (feature == null ? " (no feature known to match it: set forecast.actuals."
                 + column.get() + " to draw the history)" : " after the last " + historySteps + " steps of " + feature
-                + (config.forecastActuals().containsKey(column.get()) ? ", with the actual steps after the window" : "")));
+                + (config.forecastActuals().containsKey(column.get()) ? ", with the actual steps after the window"
+                : "")));
+    }
+
+    /**
+     * (series id, window end, forecast) of the first series in order: one row per series, the forecast an array
+     * whose value k is step k after the window's end (as {@link BacktestPass} reads it), or one value.
+     */
+    private List<Row> firstForecasts(String column) {
+        return written.select(col(OutputSchema.SERIES_ID), col(OutputSchema.WINDOW_END), col(column))
+                .orderBy(OutputSchema.SERIES_ID).limit(FORECAST_SERIES).collectAsList();
     }
 
     /** The column of forecast.actuals, else the first output with one value per step that is not a state tap. */
@@ -106,14 +115,15 @@ final class ReportSamples {
         if (!config.forecastActuals().isEmpty()) {
             return Optional.of(config.forecastActuals().keySet().iterator().next());
         }
-        return model.call().outputs().stream().filter(o -> o.rank() <= 1 && !isTap(o)).map(ModelCall.FetchedOutput::column)
-                .findFirst();
+        return model.call().outputs().stream().filter(o -> o.rank() <= 1 && !isTap(o))
+                .map(ModelCall.FetchedOutput::column).findFirst();
     }
 
     /** Per series: the feature's last {@code limit} steps up to its window's end, or first steps after it. */
     private Map<Object, List<Double>> featureSteps(Object[] ids, String feature, boolean afterEnd, int limit) {
         JobConfig.Input in = config.input();
-        Dataset<Row> ends = written.select(col(OutputSchema.SERIES_ID).as("_s"), col(OutputSchema.WINDOW_END).as("_end"))
+        Dataset<Row> ends = written
+                .select(col(OutputSchema.SERIES_ID).as("_s"), col(OutputSchema.WINDOW_END).as("_end"))
                 .where(col("_s").isin(ids));
         Column time = col(in.timestamp());
         Dataset<Row> steps = input.steps().where(col(in.seriesId()).isin(ids))
@@ -141,7 +151,8 @@ final class ReportSamples {
         boolean chunks = fields.contains("chunk_index");
         String timeKey = chunks ? "chunk_index" : config.mode() == WindowMode.STREAM ? "step" : OutputSchema.WINDOW_END;
         int depth = depth(written.schema().apply(name).dataType());
-        boolean perTime = chunks ? depth == 2 : config.mode() == WindowMode.STREAM ? depth == 1 : depth == 1 || depth == 2;
+        boolean perTime = chunks ? depth == 2
+                : config.mode() == WindowMode.STREAM ? depth == 1 : depth == 1 || depth == 2;
         if (!perTime) {
             return ChartSamples.none("No state heatmap: column " + name + " holds no vector per time.");
         }
@@ -149,7 +160,8 @@ final class ReportSamples {
                 .limit(STATE_SERIES).collectAsList().stream().map(r -> r.get(0)).toArray();
         Column key = col(timeKey);
         List<Row> rows = written.where(col(OutputSchema.SERIES_ID).isin(ids))
-                .withColumn("_r", row_number().over(Window.partitionBy(col(OutputSchema.SERIES_ID)).orderBy(key.desc())))
+                .withColumn("_r", row_number()
+                        .over(Window.partitionBy(col(OutputSchema.SERIES_ID)).orderBy(key.desc())))
                 .where(col("_r").leq(STATE_TIMES))
                 .select(col(OutputSchema.SERIES_ID), key, col(name), chunks ? col("steps") : col("_r"))
                 .collectAsList();

@@ -35,7 +35,8 @@ class ForecastActualsTest {
         Files.writeString(file, "mode = forecast\nforecast { cutoff = \"2026-01-30\", actuals { forecast = load } }\n");
         assertEquals(Map.of("forecast", "load"),
                 JobConfigLoader.load(Optional.of(file.toFile()), REQUIRED).forecastActuals());
-        assertEquals(Map.of("forecast", "temp"), load("mode=forecast", "forecast.actuals.forecast=temp").forecastActuals());
+        assertEquals(Map.of("forecast", "temp"),
+                load("mode=forecast", "forecast.actuals.forecast=temp").forecastActuals());
         assertEquals(Map.of(), load("mode=forecast").forecastActuals());
     }
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,14 +83,16 @@ public final class HtmlReport {
     }
 
     private void countRow(String key, String value) {
-        page.append("<tr data-key=\"").append(esc(key)).append("\"><td>").append(esc(key)).append("</td><td class=\"n\">")
-                .append(esc(value)).append("</td></tr>");
+        page.append("<tr data-key=\"").append(esc(key)).append("\">");
+        cells(key, value);
     }
 
     private void stages(Map<String, Long> stageMillis) {
         page.append("<h2>Stage timings</h2><table id=\"stages\"><tr><th>stage</th><th>seconds</th></tr>");
-        stageMillis.forEach((stage, millis) -> page.append("<tr data-key=\"").append(esc(stage)).append("\"><td>")
-                .append(esc(stage)).append("</td><td class=\"n\">").append(seconds(millis * 1_000_000)).append("</td></tr>"));
+        stageMillis.forEach((stage, millis) -> {
+            page.append("<tr data-key=\"").append(esc(stage)).append("\">");
+            cells(stage, seconds(millis * 1_000_000));
+        });
         page.append("</table>");
     }
 
@@ -101,22 +104,21 @@ public final class HtmlReport {
             long windows = task.counts().windowsWritten();
             double rate = task.taskNanos() > 0 ? windows / (task.taskNanos() / 1e9) : 0;
             rates.addValue(rate, "windows/s", String.valueOf(task.partition()));
-            page.append("<tr><td class=\"n\">").append(task.partition()).append("</td><td>").append(esc(task.executorId()))
-                    .append("</td><td>").append(esc(task.host())).append("</td><td class=\"n\">").append(windows)
-                    .append("</td><td class=\"n\">").append(task.counts().batches()).append("</td><td class=\"n\">")
-                    .append(seconds(task.modelNanos())).append("</td><td class=\"n\">").append(seconds(task.taskNanos()))
-                    .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%.0f", rate)).append("</td></tr>");
+            page.append("<tr>");
+            cells(String.valueOf(task.partition()), task.executorId(), task.host(), String.valueOf(windows),
+                    String.valueOf(task.counts().batches()), seconds(task.modelNanos()), seconds(task.taskNanos()),
+                    String.format(Locale.ROOT, "%.0f", rate));
         });
         page.append("</table>");
         if (!tasks.isEmpty()) {
-            chart("throughput", "windows per second of each task", () -> Charts.throughput(rates), "");
+            chart("throughput", "windows per second of each task", () -> Charts.throughput(rates), () -> "");
         }
     }
 
     private void backtest(Backtest backtest) {
         page.append("<h2>Backtest: forecasts against actuals</h2><p class=\"note\">Value k of a forecast against the "
-                + "actual at the k-th step after its window's end. MAE = mean |f - a|, RMSE = sqrt(mean (f - a)&sup2;), "
-                + "sMAPE = mean 200 |f - a| / (|f| + |a|) %.</p>");
+                + "actual at the k-th step after its window's end. MAE = mean |f - a|, "
+                + "RMSE = sqrt(mean (f - a)&sup2;), sMAPE = mean 200 |f - a| / (|f| + |a|) %.</p>");
         for (Backtest.ColumnErrors column : backtest.columns()) {
             Backtest.Errors all = column.overall();
             page.append("<h3>").append(esc(column.column())).append(" vs ").append(esc(column.actual())).append("</h3>")
@@ -135,10 +137,8 @@ public final class HtmlReport {
     }
 
     private void errorRow(String series, long points, Double mae, Double rmse, Double smape) {
-        page.append("<tr data-series=\"").append(esc(series)).append("\"><td>").append(esc(series))
-                .append("</td><td class=\"n\">").append(points).append("</td><td class=\"n\">").append(number(mae))
-                .append("</td><td class=\"n\">").append(number(rmse)).append("</td><td class=\"n\">").append(number(smape))
-                .append("</td></tr>");
+        page.append("<tr data-series=\"").append(esc(series)).append("\">");
+        cells(series, String.valueOf(points), number(mae), number(rmse), number(smape));
     }
 
     private void charts(ChartSamples samples) {
@@ -146,13 +146,13 @@ public final class HtmlReport {
         for (ChartSamples.ForecastSample sample : samples.forecasts()) {
             chart("forecast", sample.column() + " of series " + sample.seriesId()
                             + (sample.feature() == null ? "" : ", after the last steps of " + sample.feature()),
-                    () -> Charts.forecast(sample), " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
+                    () -> Charts.forecast(sample), () -> " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
                             + esc(sample.column()) + "\"");
         }
         for (ChartSamples.StateSample sample : samples.states()) {
             chart("heatmap", sample.column() + " of series " + sample.seriesId() + ": " + sample.values().length
                             + " times, x = " + sample.timeAxis(),
-                    () -> Charts.heatmap(sample), " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
+                    () -> Charts.heatmap(sample), () -> " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
                             + esc(sample.column()) + "\" data-value-bound=\"" + number(Charts.largestMagnitude(sample))
                             + "\"");
         }
@@ -163,10 +163,12 @@ public final class HtmlReport {
     }
 
     /** An image with the ranges its axes show as attributes; a line saying why when it cannot be drawn. */
-    private void chart(String kind, String caption, Drawing drawing, String attributes) {
+    private void chart(String kind, String caption, Drawing drawing, Supplier<String> attributes) {
         Charts.Image image;
+        String dataAttributes;
         try {
             image = drawing.draw();
+            dataAttributes = attributes.get();
         } catch (RuntimeException | LinkageError e) {
             // A driver JVM without fonts or AWT still gets its report; only the picture is missing.
             LOG.warn("Run report: cannot draw the {} chart ({}): {}", kind, caption, e.toString());
@@ -176,10 +178,19 @@ public final class HtmlReport {
         }
         page.append("<figure><img class=\"chart ").append(kind).append("\" src=\"").append(image.dataUri())
                 .append("\" width=\"").append(image.width()).append("\" height=\"").append(image.height())
-                .append("\" alt=\"").append(esc(caption)).append("\"").append(attributes)
+                .append("\" alt=\"").append(esc(caption)).append("\"").append(dataAttributes)
                 .append(" data-x-axis=\"").append(number(image.xLower())).append(',').append(number(image.xUpper()))
                 .append("\" data-y-axis=\"").append(number(image.yLower())).append(',').append(number(image.yUpper()))
                 .append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>");
+    }
+
+    /** The cells of a row and its end: the first a name, the others numbers (right-aligned). */
+    private void cells(String name, String... numbers) {
+        page.append("<td>").append(esc(name)).append("</td>");
+        for (String number : numbers) {
+            page.append("<td class=\"n\">").append(esc(number)).append("</td>");
+        }
+        page.append("</tr>");
     }
 
     private void row(String name, String value) {

@@ -227,7 +227,8 @@ class HtmlReportBrowserTest {
                 "const i = arguments[0]; return [i.complete, i.naturalWidth, i.naturalHeight];", image)).toArray();
         assertEquals(Boolean.TRUE, state[0], "image loaded");
         assertEquals(Long.parseLong(image.getDomAttribute("width")), ((Number) state[1]).longValue(), "natural width");
-        assertEquals(Long.parseLong(image.getDomAttribute("height")), ((Number) state[2]).longValue(), "natural height");
+        assertEquals(Long.parseLong(image.getDomAttribute("height")), ((Number) state[2]).longValue(),
+                "natural height");
     }
 
     /** The axis shows [min, max] and not much more: JFreeChart adds margins of a few percent. */
@@ -235,7 +236,8 @@ class HtmlReportBrowserTest {
         double[] axis = Arrays.stream(chart.getDomAttribute(attribute).split(",")).mapToDouble(Double::parseDouble)
                 .toArray();
         double span = max - min;
-        String message = what + ": " + attribute + " " + Arrays.toString(axis) + " for data in [" + min + ", " + max + "]";
+        String message = what + ": " + attribute + " " + Arrays.toString(axis) + " for data in [" + min + ", " + max
+                + "]";
         assertTrue(axis[0] <= min + span * 1e-6 && axis[1] >= max - span * 1e-6, message);
         assertTrue(axis[1] - axis[0] <= span * 1.25 + 1.01, message);
     }
@@ -243,8 +245,8 @@ class HtmlReportBrowserTest {
     /** Pixels of the image, as the browser decoded it, within 8 of {@code colour} in each channel. */
     private static long pixels(WebElement image, java.awt.Color colour) {
         return ((Number) browser.driver().executeScript(canvas() + "const t = arguments[1]; let n = 0;"
-                + "for (let p = 0; p < d.length; p += 4) { if (Math.abs(d[p] - t[0]) <= 8 && Math.abs(d[p + 1] - t[1]) <= 8"
-                + " && Math.abs(d[p + 2] - t[2]) <= 8) n++; } return n;", image,
+                + "for (let p = 0; p < d.length; p += 4) { if (Math.abs(d[p] - t[0]) <= 8"
+                + " && Math.abs(d[p + 1] - t[1]) <= 8 && Math.abs(d[p + 2] - t[2]) <= 8) n++; } return n;", image,
                 List.of(colour.getRed(), colour.getGreen(), colour.getBlue()))).longValue();
     }
 
