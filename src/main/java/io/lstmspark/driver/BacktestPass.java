@@ -3,7 +3,6 @@ package io.lstmspark.driver;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The backtest of forecast mode ({@code forecast.actuals}): the written forecasts joined by series with the
  * input's steps after each window's end, value k with the k-th step, and their errors aggregated by Spark.
- * Forecasts are one row per series, so the join's small side is broadcast; the input is scanned once more.
+ * The input is scanned once more; the forecasts, one row per series, are the join's small side (Spark broadcasts
+ * them when they fit spark.sql.autoBroadcastJoinThreshold).
  */
 final class BacktestPass {
 
@@ -118,7 +118,8 @@ final class BacktestPass {
 
     /**
      * (series {@code _s}, window end {@code _end}, step {@code _k} from 1, forecast value {@code _f}): value k of
-     * an array column, or a scalar column's value as step 1.
+     * an array column, or a scalar column's value as step 1. The one place that knows how the output lays out a
+     * forecast's steps.
      */
     private static Dataset<Row> forecastValues(Dataset<Row> written, String column) {
         boolean perStep = written.schema().apply(column).dataType() instanceof ArrayType;
@@ -140,8 +141,7 @@ final class BacktestPass {
         List<Column> order = new ArrayList<>();
         in.features().forEach(name -> order.add(col(name).asc_nulls_last()));
         Dataset<Row> after = input.steps()
-                .join(broadcast(windows),
-                        col(in.seriesId()).equalTo(col("_s")).and(col(in.timestamp()).gt(col("_end"))))
+                .join(windows, col(in.seriesId()).equalTo(col("_s")).and(col(in.timestamp()).gt(col("_end"))))
                 .withColumn("_first", row_number().over(Window.partitionBy(col("_s"), col(in.timestamp()))
                         .orderBy(order.toArray(Column[]::new))))
                 .where(col("_first").equalTo(1));
