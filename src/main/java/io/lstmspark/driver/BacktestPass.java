@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BacktestPass {
 
+    /** Spark's local property behind setJobDescription: what the Spark UI shows for a job. */
+    private static final String JOB_DESCRIPTION = "spark.job.description";
     private static final Logger LOG = LoggerFactory.getLogger(BacktestPass.class);
 
     private BacktestPass() {
@@ -63,6 +65,7 @@ final class BacktestPass {
         if (config.forecastActuals().isEmpty()) {
             return null;
         }
+        String before = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
         spark.sparkContext().setJobDescription("lstm-spark report: backtest errors of " + config.forecastActuals()
                 + " (forecasts joined with the input's steps after their windows)");
         try {
@@ -72,7 +75,7 @@ final class BacktestPass {
             }
             return new Backtest(columns);
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            spark.sparkContext().setJobDescription(before);
         }
     }
 

@@ -40,6 +40,8 @@ final class ReportSamples {
     static final int STATE_TIMES = 200;
     static final int STATE_UNITS = 64;
 
+    /** Spark's local property behind setJobDescription: what the Spark UI shows for a job. */
+    private static final String JOB_DESCRIPTION = "spark.job.description";
     private static final Logger LOG = LoggerFactory.getLogger(ReportSamples.class);
 
     private final JobConfig config;
@@ -57,6 +59,7 @@ final class ReportSamples {
     /** The sample for the mode's charts; a failure to read it costs the charts, not the run. */
     static ChartSamples gather(SparkSession spark, JobConfig config, CheckedModel model, InputSteps input,
                                Dataset<Row> written) {
+        String before = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
         spark.sparkContext().setJobDescription("lstm-spark report: sample of the output and input for the HTML "
                 + "report's charts");
         try {
@@ -66,7 +69,7 @@ final class ReportSamples {
             LOG.warn("Run report: cannot read the sample for the charts", e);
             return ChartSamples.none("No charts: the sample of the output could not be read (" + e + ")");
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            spark.sparkContext().setJobDescription(before);
         }
     }
 

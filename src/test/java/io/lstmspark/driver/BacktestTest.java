@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,16 +45,25 @@ class BacktestTest {
 
     private static String input;
     private static RunReport report;
+    private static final List<String> JOB_DESCRIPTIONS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void runBacktest() {
         input = ClosePrices.write(dir);
+        SparkListener descriptions = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart job) {
+                JOB_DESCRIPTIONS.add(String.valueOf(job.properties().getProperty("spark.job.description")));
+            }
+        };
+        TestSpark.session().sparkContext().addSparkListener(descriptions);
         // h (the LSTM's last hidden state, 64 values) stands in for a forecast of 64 steps: with 10 actuals after
         // the cutoff it checks that value k meets the k-th step and that missing steps are left out.
         report = Jobs.run(null, ClosePrices.job(input, dir.resolve("out").toString(), "mode=forecast",
                 "forecast.cutoff=" + ClosePrices.day(CUTOFF).toInstant(),
                 "outputs={forecast = dense_17, h = \"lstm:lstm_5.h\"}",
                 "forecast.actuals={forecast = close, h = close}"));
+        TestSpark.session().sparkContext().removeSparkListener(descriptions);
     }
 
     @Test
@@ -100,6 +112,17 @@ class BacktestTest {
         assertEquals(ClosePrices.TICKERS.size(), forecast.get("series").size());
         assertTrue(forecast.at("/series/0/smape_percent").isNumber());
         assertTrue(json.get("stage_millis").has("report_backtest_and_samples"));
+    }
+
+    @Test
+    void theSparkUiNamesTheBacktestAndSampleJobs() throws InterruptedException {
+        for (int wait = 0; wait < 100 && JOB_DESCRIPTIONS.stream().noneMatch(d -> d.contains("charts")); wait++) {
+            Thread.sleep(100); // the listener bus delivers job starts asynchronously
+        }
+        assertTrue(JOB_DESCRIPTIONS.contains("lstm-spark report: backtest errors of {forecast=close, h=close} "
+                + "(forecasts joined with the input's steps after their windows)"), JOB_DESCRIPTIONS.toString());
+        assertTrue(JOB_DESCRIPTIONS.contains("lstm-spark report: sample of the output and input for the HTML "
+                + "report's charts"), JOB_DESCRIPTIONS.toString());
     }
 
     @Test
