@@ -23,7 +23,9 @@ public record JobConfig(
         long batchMaxBytes,
         Output output,
         Map<String, Object> rendered,
-        ForecastSettings forecast) {
+        ForecastSettings forecast,
+        /* forecast.actuals: output column -> the input feature it forecasts (backtest errors) */
+        Map<String, String> forecastActuals) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,

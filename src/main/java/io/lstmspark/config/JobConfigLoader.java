@@ -36,7 +36,7 @@ public final class JobConfigLoader {
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
     private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
-            "forecast.feedback");
+            "forecast.feedback", ForecastActuals.KEY);
 
     private JobConfigLoader() {
     }
@@ -216,7 +216,8 @@ public final class JobConfigLoader {
             refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
                     atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
-                    ForecastSettings.read(c, mode, input.features(), outputs));
+                    ForecastSettings.read(c, mode, input.features(), outputs),
+                    ForecastActuals.read(c, mode, outputs, input.features()));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }
@@ -312,7 +313,7 @@ public final class JobConfigLoader {
     }
 
     /** A section of user-named keys, in the order they were written (HOCON objects keep none). */
-    private static Map<String, String> stringMap(Config c, String key) {
+    static Map<String, String> stringMap(Config c, String key) {
         Map<String, String> map = new LinkedHashMap<>();
         if (c.hasPath(key)) {
             List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(c.getObject(key).entrySet());

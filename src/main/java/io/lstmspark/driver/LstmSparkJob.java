@@ -1,15 +1,21 @@
 package io.lstmspark.driver;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputTarget;
 import io.lstmspark.output.QuarantineRecords;
+import io.lstmspark.report.Backtest;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
+import io.lstmspark.report.html.ChartSamples;
+import io.lstmspark.report.html.HtmlReport;
 import io.lstmspark.series.InputDataException;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The batch job, a layer over {@link LstmTransform} (the DataFrame API's transform): reads the input,
  * prepares the output, defines the transform (which checks input and model on the driver), then
  * writes its rows in one Spark job; when rows or windows were set aside, a second pass writes them to
- * the quarantine. The run report goes beside the output.
+ * the quarantine. The run report goes beside the output, as JSON and as an HTML page.
  */
 public final class LstmSparkJob {
 
@@ -52,6 +58,7 @@ public final class LstmSparkJob {
         long t1 = System.nanoTime();
         LstmTransform transform = LstmTransform.define(spark, config, input);
         CheckedModel model = transform.model();
+        BacktestPass.checkColumns(config, model.call());
         report.lap("model_check", t1);
 
         boolean published = false;
@@ -69,9 +76,18 @@ public final class LstmSparkJob {
             }
             report.lap("quarantine", t3);
 
+            long t4 = System.nanoTime();
+            Dataset<Row> rowsWritten = counts.windowsWritten() > 0
+                    ? HorizonRows.perForecast(target.readWritten()) : null;
+            Backtest backtest = rowsWritten == null ? null : BacktestPass.run(spark, config, input, rowsWritten);
+            ChartSamples samples = rowsWritten == null ? ChartSamples.none("No charts: the run wrote no rows.")
+                    : ReportSamples.gather(spark, config, model, input, rowsWritten);
+            report.lap("report_backtest_and_samples", t4);
+
             RunReport written = report.succeeded(model, counts, tasks,
-                    input.skippedFiles(spark, config.input(), counts.inputRows()));
+                    input.skippedFiles(spark, config.input(), counts.inputRows())).withBacktest(backtest);
             target.writeReport(written);
+            target.writeHtmlReport(HtmlReport.FILE_NAME, HtmlReport.render(written, samples, tasks));
             target.publish();
             published = true;
             logSummary(counts);

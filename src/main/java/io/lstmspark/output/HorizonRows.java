@@ -1,13 +1,22 @@
 package io.lstmspark.output;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+
 import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.config.ForecastSettings;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.series.TimeAxis;
 import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -34,6 +43,26 @@ public final class HorizonRows {
         return layout == ForecastSettings.Layout.LONG
                 ? List.of(OutputSchema.SERIES_ID, OutputSchema.WINDOW_END, STEP, FORECAST_TS)
                 : List.of(OutputSchema.SERIES_ID, OutputSchema.WINDOW_START, OutputSchema.WINDOW_END, FORECAST_TS);
+    }
+
+    /**
+     * Rows as written, with a long layout's rows folded back into one row per forecast whose outputs are arrays
+     * ordered by step (the wide layout's shape), for readers that take a forecast whole: the backtest, the
+     * report's charts. Rows of any other layout are returned as they are.
+     */
+    public static Dataset<Row> perForecast(Dataset<Row> written) {
+        if (!Arrays.asList(written.columns()).contains(STEP)) {
+            return written;
+        }
+        List<Column> byStep = new ArrayList<>();
+        for (String column : written.columns()) {
+            if (!column.equals(OutputSchema.SERIES_ID) && !column.equals(OutputSchema.WINDOW_END)
+                    && !column.equals(STEP)) {
+                byStep.add(sort_array(collect_list(struct(col(STEP), col(column)))).getField(column).as(column));
+            }
+        }
+        return written.groupBy(col(OutputSchema.SERIES_ID), col(OutputSchema.WINDOW_END))
+                .agg(byStep.get(0), byStep.subList(1, byStep.size()).toArray(Column[]::new));
     }
 
     public static StructType schema(ForecastSettings.Layout layout, DataType seriesIdType, DataType timestampType,

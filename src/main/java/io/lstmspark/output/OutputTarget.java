@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,22 @@ public final class OutputTarget {
 
     public Path writeReport(RunReport report) {
         return report.writeTo(dataLocation(root()).toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Writes the HTML page of the report beside the JSON one, as {@code file}. */
+    public Path writeHtmlReport(String file, String html) {
+        Path path = new Path(dataLocation(root()), file);
+        try (OutputStream out = fs.create(path, true)) {
+            out.write(html.getBytes(StandardCharsets.UTF_8));
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the HTML run report to " + path, e);
+        }
+    }
+
+    /** This run's rows as written so far, before publish, for the report's read-back. */
+    public Dataset<Row> readWritten() {
+        return spark.read().parquet(dataLocation(root()).toString());
     }
 
     /**

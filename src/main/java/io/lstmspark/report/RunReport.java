@@ -30,10 +30,25 @@ public record RunReport(
         Map<String, ExecutorInfo> executors,
         Map<String, Long> stageMillis,
         @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Backtest backtest) {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
+
+    /** A report without backtest errors. */
+    public RunReport(String status, String startedAt, String finishedAt, Map<String, Object> config, ModelInfo model,
+                     Counts counts, ModelLoads modelLoads, Map<String, ExecutorInfo> executors,
+                     Map<String, Long> stageMillis, StateTapInfo stateTaps, List<SkippedInputFile> inputFilesSkipped) {
+        this(status, startedAt, finishedAt, config, model, counts, modelLoads, executors, stageMillis, stateTaps,
+                inputFilesSkipped, null);
+    }
+
+    /** This report with the backtest's errors (null: none computed). */
+    public RunReport withBacktest(Backtest errors) {
+        return new RunReport(status, startedAt, finishedAt, config, model, counts, modelLoads, executors, stageMillis,
+                stateTaps, inputFilesSkipped, errors);
+    }
 
     public record ModelInfo(String path, String format, String fingerprint, String signature, String inputTensor,
                             long[] inputWindowShape, List<OutputInfo> outputs) {
