@@ -78,7 +78,7 @@ public final class LstmSparkJob {
 
             long t4 = System.nanoTime();
             Dataset<Row> rowsWritten = counts.windowsWritten() > 0
-                    ? HorizonRows.perForecast(target.readWritten()) : null;
+                    ? HorizonRows.perForecast(target.readWritten(), config.forecast()) : null;
             Backtest backtest = rowsWritten == null ? null : BacktestPass.run(spark, config, input, rowsWritten);
             ChartSamples samples = rowsWritten == null ? ChartSamples.none("No charts: the run wrote no rows.")
                     : ReportSamples.gather(spark, config, model, input, rowsWritten);

@@ -12,7 +12,6 @@ import io.lstmspark.model.ModelCall;
 import io.lstmspark.series.TimeAxis;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
@@ -46,12 +45,12 @@ public final class HorizonRows {
     }
 
     /**
-     * Rows as written, with a long layout's rows folded back into one row per forecast whose outputs are arrays
-     * ordered by step (the wide layout's shape), for readers that take a forecast whole: the backtest, the
+     * Rows as written, with a horizon's long-layout rows folded back into one row per forecast whose outputs are
+     * arrays ordered by step (the wide layout's shape), for readers that take a forecast whole: the backtest, the
      * report's charts. Rows of any other layout are returned as they are.
      */
-    public static Dataset<Row> perForecast(Dataset<Row> written) {
-        if (!Arrays.asList(written.columns()).contains(STEP)) {
+    public static Dataset<Row> perForecast(Dataset<Row> written, ForecastSettings forecast) {
+        if (!forecast.hasHorizon() || forecast.layout() != ForecastSettings.Layout.LONG) {
             return written;
         }
         List<Column> byStep = new ArrayList<>();

@@ -104,6 +104,27 @@ class BacktestTest {
     }
 
     @Test
+    void aRecursiveHorizonInTheLongLayoutIsComparedStepByStepWithTheActuals() {
+        RunReport horizon = Jobs.run(null, ClosePrices.job(input, dir.resolve("horizon").toString(), "mode=forecast",
+                "forecast.cutoff=" + ClosePrices.day(CUTOFF).toInstant(), "forecast.horizon=5",
+                "forecast.feedback={close = forecast}", "outputs={forecast = dense_17}",
+                "forecast.actuals={forecast = close}"));
+        double sumAbs = 0;
+        long points = 0;
+        for (Row row : TestSpark.session().read().parquet(dir.resolve("horizon").toString()).collectAsList()) {
+            int ticker = ClosePrices.TICKERS.indexOf((String) row.getAs("series_id"));
+            int step = row.getAs("step");
+            double actual = ClosePrices.close(ticker, CUTOFF + step);
+            sumAbs += Math.abs(((Number) row.getAs("forecast")).doubleValue() - actual);
+            points++;
+        }
+        Backtest.Errors overall = horizon.backtest().columns().get(0).overall();
+        assertEquals(ClosePrices.TICKERS.size() * 5L, points, "a row per series and step");
+        assertEquals(points, overall.points());
+        Tolerance.assertClose(sumAbs / points, overall.mae(), 1e-9, "overall MAE over the horizon's steps");
+    }
+
+    @Test
     void theJsonReportHoldsTheErrors() throws IOException {
         JsonNode json = RunReport.mapper().readTree(dir.resolve("out").resolve(RunReport.FILE_NAME).toFile());
         JsonNode forecast = json.at("/backtest/columns/0");
