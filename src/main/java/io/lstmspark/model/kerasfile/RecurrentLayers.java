@@ -91,14 +91,17 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
+        Operand<T> lstmWeights = null;
         Operand<T> ones = null;
-        if (lstm && bias != null) {
-            rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
-            ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
-                    KerasActivation.scalar(tf, kernel, 1));
+        if (lstm) {
+            List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
+            if (bias != null) {
+                rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
+                ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
+                        KerasActivation.scalar(tf, kernel, 1));
+            }
+            lstmWeights = transposed(tf, tf.concat(rows, tf.constant(0)));
         }
-        Operand<T> lstmWeights = lstm ? transposed(tf, tf.concat(rows, tf.constant(0))) : null;
         for (Operand<T> step : inputs) {
             switch (kind) {
                 case "LSTM" -> {
