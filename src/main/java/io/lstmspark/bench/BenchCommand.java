@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * and prints one table (optionally appended to a Markdown file).
  *
  * <ul>
- *   <li>(a) the model's session run on pre-built input tensors, batch 256, one stream per core;
+ *   <li>(a) the model's session run on pre-built input tensors, in the best configuration found (intra-op
+ *       threads, concurrent callers, batch size), against the machine's bound (GEMM peak / FLOPs per window);
  *   <li>(b) the job, input Parquet to output Parquet, forecast and hidden state;
  *   <li>(c) the same job writing the per-step output sequence too;
  *   <li>(d) one session run per window (batch 1), one stream per core;
@@ -111,6 +112,10 @@ public final class BenchCommand implements Callable<Integer> {
             tensorFlow = SessionRates.measure(loaded, model, outputs, forecastOutput, slots, windows);
         }
         ChildJvm jobs = new ChildJvm(heap, workDir);
+        // (a) is the best configuration found, measured against the machine's limit in the same run.
+        MachineBound bound = MachineBound.measure(jobs, model, forecastOutput, slots, windows);
+        tensorFlow = new SessionRates.TensorFlowRates(bound.best().windowsPerSecond(), tensorFlow.batchOne(),
+                tensorFlow.forecastByModel(), tensorFlow.forecastOnly());
         JsonNode soak = soakBatches <= 0 ? null : jobs.run(List.of("bench-soak", "--model=" + model,
                 "--forecast-output=" + forecastOutput, "--batches=" + soakBatches), "soak");
 
@@ -130,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Map.of("h", "lstm:0.sequence"), "g10", "mode=stream", "stream.layout=chunk");
 
         String table = BenchTable.table(model, windows, slots, tensorFlow, jobB, jobC, scaled, soak, stream,
-                scaledExtract, scaledStream);
+                scaledExtract, scaledStream) + bound.rows();
         if (!kerasFile.isEmpty()) {
             Path file = Path.of(kerasFile);
             SessionRates.KerasFileRates rates = SessionRates.kerasFileAgainstExport(file, model, outputs, slots,

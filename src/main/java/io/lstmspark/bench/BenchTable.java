@@ -20,8 +20,9 @@ final class BenchTable {
         t.append("| measure | result | target |\n|---|---|---|\n");
         double a = tensorFlow.call();
         double d = tensorFlow.batchOne();
-        row(t, "(a) TensorFlow alone, batch 256", rate(a) + String.format(Locale.ROOT, " (with the model's own graph "
-                + "computing the forecast as well: %,.0f; the model's forecast alone: %,.0f)",
+        row(t, "(a) TensorFlow alone, the best configuration tried (listed below)", rate(a)
+                + String.format(Locale.ROOT, " (intra-op 1, batch 256, one caller per core: with the model's own "
+                        + "graph computing the forecast as well: %,.0f; the model's forecast alone: %,.0f)",
                 tensorFlow.forecastByModel(), tensorFlow.forecastOnly()), "");
         row(t, "(b) job, Parquet to Parquet, forecast + hidden state", rate(rateB) + ", b/a = " + ratio(rateB / a)
                         + "; its first run in a fresh JVM: " + rate(b.get("windows").asDouble()

@@ -38,7 +38,8 @@ class BenchCommandTest {
         String table = printed.toString(StandardCharsets.UTF_8);
         for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
                 "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states",
-                "(h) the same model from forecaster.keras"}) {
+                "(h) the same model from forecaster.keras",
+                "(a) against the machine's limit", "(a) configurations tried"}) {
             assertTrue(table.contains(measure), measure + " in:\n" + table);
         }
         String recorded = Files.readString(record);

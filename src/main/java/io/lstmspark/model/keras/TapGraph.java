@@ -9,7 +9,6 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
@@ -45,15 +44,18 @@ final class TapGraph {
         Operand<?> fed = graph.outputOrThrow(taps.inputTensor());
         Operand<T> windows = tf.reshape(tf.dtypes.cast(fed, type),
                 tf.constant(new int[] {-1, taps.length(), taps.features()}));
-        // Time-major steps [batch, features]: each step's slice is contiguous, and a step's gates are
-        // computed from it while they are in cache (projecting all steps first wrote and re-read them).
-        List<Operand<T>> steps = unstack(tf, tf.linalg.transpose(windows, tf.constant(new int[] {1, 0, 2})),
+        Operand<TInt32> batch = tf.slice(tf.shape(windows), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        // Steps feature-major, [features, batch]: see layer().
+        List<Operand<T>> steps = unstack(tf, tf.linalg.transpose(windows, tf.constant(new int[] {1, 2, 0})),
                 taps.length(), 0);
         for (StateTaps.TapLayer layer : taps.layers()) {
-            steps = layer(tf.withSubScope("layer_" + layer.position()), graph, layer, steps, type);
+            steps = layer(tf.withSubScope("layer_" + layer.position()), graph, layer, steps, batch, type);
         }
         if (taps.head().present()) {
-            head(tf.withSubScope("head"), graph, steps.get(steps.size() - 1), taps.head().steps(), type);
+            StateTaps.TapLayer last = taps.layers().get(taps.layers().size() - 1);
+            @SuppressWarnings("unchecked")
+            Operand<T> lastHidden = (Operand<T>) graph.outputOrThrow(taps.tensor(last, TensorRef.LstmState.Part.H));
+            head(tf.withSubScope("head"), graph, lastHidden, taps.head().steps(), type);
         }
         for (StateTaps.TapLayer layer : taps.layers()) {
             for (TensorRef.LstmState.Part part : TensorRef.LstmState.Part.values()) {
@@ -71,34 +73,38 @@ final class TapGraph {
     }
 
     /**
-     * One layer over its input steps [batch, features]; returns its hidden state at every step
-     * [batch, units]. A step's z = x W + h U + b is one MatMul of [x, h] by [W; U], the kernels
-     * stacked once per run: one op where two MatMuls and an Add ran (TensorFlow alone on the
-     * benchmark's model, h and forecast: ~60k -> ~80k windows/s on two cores).
+     * One layer over its input steps [features, batch]; returns its hidden state at every step
+     * [units, batch]. States are kept feature-major so that a step's z^T = [W; U; b]^T [x; h; 1] is
+     * one MatMul (the bias folded in as a row of ones) whose four gates split along the first
+     * dimension, which TensorFlow does without copying; batch-major, the split copies each gate and
+     * a BiasAdd runs per step. Only the fetched sequences and final states are transposed back.
      */
     private static <T extends TFloating> List<Operand<T>> layer(Ops tf, Graph graph, StateTaps.TapLayer layer,
-                                                                List<Operand<T>> steps, Class<T> type) {
+                                                                List<Operand<T>> steps, Operand<TInt32> batch,
+                                                                Class<T> type) {
         int units = layer.units();
         Operand<T> kernel = tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type);
         Operand<T> recurrent = tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type);
-        Operand<T> bias = layer.biasOp().isEmpty() ? null
-                : tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type);
+        List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrent));
+        Operand<T> ones = null;
+        if (!layer.biasOp().isEmpty()) {
+            rows.add(tf.reshape(tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type),
+                    tf.constant(new int[] {1, -1})));
+            ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
+                    tf.dtypes.cast(tf.constant(1f), type));
+        }
+        Operand<T> weights = tf.linalg.transpose(tf.concat(rows, tf.constant(0)), tf.constant(new int[] {1, 0}));
 
-        Operand<TInt32> batch = tf.slice(tf.shape(steps.get(0)), tf.constant(new int[] {0}),
-                tf.constant(new int[] {1}));
         Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
                 tf.dtypes.cast(tf.constant(0f), type));
-        Operand<T> h = tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units));
-        Operand<T> c = tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units));
+        Operand<T> h = featureMajor(tf, tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units)));
+        Operand<T> c = featureMajor(tf, tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units)));
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        Operand<T> stacked = tf.concat(List.of(kernel, recurrent), tf.constant(0));
         for (Operand<T> step : steps) {
-            Operand<T> z = tf.linalg.matMul(tf.concat(List.of(step, h), tf.constant(1)), stacked);
-            if (bias != null) {
-                z = tf.nn.biasAdd(z, bias);
-            }
-            List<org.tensorflow.Output<T>> gates = tf.split(tf.constant(1), z, 4L).output();
+            List<Operand<T>> stacked = ones == null ? List.of(step, h) : List.of(step, h, ones);
+            Operand<T> z = tf.linalg.matMul(weights, tf.concat(stacked, tf.constant(0)));
+            List<org.tensorflow.Output<T>> gates = tf.split(tf.constant(0), z, 4L).output();
             Operand<T> i = apply(tf, layer.recurrentActivation(), gates.get(0));
             Operand<T> f = apply(tf, layer.recurrentActivation(), gates.get(1));
             Operand<T> g = apply(tf, layer.activation(), gates.get(2));
@@ -108,11 +114,16 @@ final class TapGraph {
             hs.add(h);
             cs.add(c);
         }
-        tf.withName("sequence").stack(hs, Stack.axis(1L));
-        tf.withName("cell_sequence").stack(cs, Stack.axis(1L));
-        tf.withName("h").identity(h);
-        tf.withName("c").identity(c);
+        tf.withName("sequence").linalg.transpose(tf.stack(hs), tf.constant(new int[] {2, 0, 1}));
+        tf.withName("cell_sequence").linalg.transpose(tf.stack(cs), tf.constant(new int[] {2, 0, 1}));
+        tf.withName("h").linalg.transpose(h, tf.constant(new int[] {1, 0}));
+        tf.withName("c").linalg.transpose(c, tf.constant(new int[] {1, 0}));
         return hs;
+    }
+
+    /** [batch, units] to [units, batch]. */
+    private static <T extends TFloating> Operand<T> featureMajor(Ops tf, Operand<T> batchMajor) {
+        return tf.linalg.transpose(batchMajor, tf.constant(new int[] {1, 0}));
     }
 
     /** The head on the last hidden state: Dense layers' matmul and bias, each layer's activation. */

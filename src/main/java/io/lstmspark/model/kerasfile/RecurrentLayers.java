@@ -73,7 +73,11 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> recurrentKernel = constant(tf, weights.get(1));
         Operand<T> bias = useBias ? constant(tf, weights.get(2)) : null;
 
-        List<Operand<T>> inputs = unstack(tf, tf.linalg.transpose(cast(x), tf.constant(new int[] {1, 0, 2})), steps);
+        // An LSTM keeps its steps and states feature-major, [features, batch], as the state taps do: a step is
+        // one MatMul of [W; U; b]^T by [x; h; 1] whose gates split along the first dimension without copies.
+        boolean lstm = kind.equals("LSTM");
+        List<Operand<T>> inputs = unstack(tf, tf.linalg.transpose(cast(x),
+                tf.constant(lstm ? new int[] {1, 2, 0} : new int[] {1, 0, 2})), steps);
         if (layer.boolConfig("go_backwards", false)) {
             inputs = new ArrayList<>(inputs);
             Collections.reverse(inputs);
@@ -83,19 +87,27 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> h0 = topLevel ? tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units)) : zeros;
         Operand<T> c0 = kind.equals("LSTM") && topLevel
                 ? tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units)) : zeros;
-        Operand<T> h = h0;
-        Operand<T> c = c0;
+        Operand<T> h = lstm ? transposed(tf, h0) : h0;
+        Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        Operand<T> stacked = kind.equals("LSTM") ? tf.concat(List.of(kernel, recurrentKernel), tf.constant(0)) : null;
+        Operand<T> lstmWeights = null;
+        Operand<T> ones = null;
+        if (lstm) {
+            List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
+            if (bias != null) {
+                rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
+                ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
+                        KerasActivation.scalar(tf, kernel, 1));
+            }
+            lstmWeights = transposed(tf, tf.concat(rows, tf.constant(0)));
+        }
         for (Operand<T> step : inputs) {
             switch (kind) {
                 case "LSTM" -> {
-                    Operand<T> z = tf.linalg.matMul(tf.concat(List.of(step, h), tf.constant(1)), stacked);
-                    if (bias != null) {
-                        z = tf.nn.biasAdd(z, bias);
-                    }
-                    List<Output<T>> g = tf.split(tf.constant(1), z, 4L).output();
+                    List<Operand<T>> stacked = ones == null ? List.of(step, h) : List.of(step, h, ones);
+                    Operand<T> z = tf.linalg.matMul(lstmWeights, tf.concat(stacked, tf.constant(0)));
+                    List<Output<T>> g = tf.split(tf.constant(0), z, 4L).output();
                     Operand<T> i = activation(tf, recurrentActivation, g.get(0));
                     Operand<T> f = activation(tf, recurrentActivation, g.get(1));
                     Operand<T> candidate = activation(tf, activation, g.get(2));
@@ -113,13 +125,16 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
             }
             hs.add(h);
         }
-        Operand<T> sequence = tf.withName("sequence").stack(hs, Stack.axis(1L));
-        Operand<T> last = tf.withName("h").identity(h);
-        Operand<T> lastCell = kind.equals("LSTM") ? tf.withName("c").identity(c) : null;
+        Operand<T> sequence = lstm ? tf.withName("sequence").linalg.transpose(tf.stack(hs), stepsInside(tf))
+                : tf.withName("sequence").stack(hs, Stack.axis(1L));
+        Operand<T> last = lstm ? tf.withName("h").linalg.transpose(h, tf.constant(new int[] {1, 0}))
+                : tf.withName("h").identity(h);
+        Operand<T> lastCell = lstm ? tf.withName("c").linalg.transpose(c, tf.constant(new int[] {1, 0})) : null;
         if (topLevel) {
             carried.add(new KerasGraph.CarriedState(layer.name(), name(h0), name(last), units));
             if (kind.equals("LSTM")) {
-                Operand<T> cellSequence = tf.withName("cell_sequence").stack(cs, Stack.axis(1L));
+                Operand<T> cellSequence = tf.withName("cell_sequence").linalg.transpose(tf.stack(cs),
+                        stepsInside(tf));
                 carried.add(new KerasGraph.CarriedState(layer.name(), name(c0), name(lastCell), units));
                 lstmLayers.add(new KerasGraph.LstmStates(layer.name(), lstmLayers.size(), units, name(last),
                         name(lastCell), name(sequence), name(cellSequence)));
@@ -135,6 +150,16 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
             }
         }
         return out;
+    }
+
+    /** [rows, columns] to [columns, rows]. */
+    private Operand<T> transposed(Ops tf, Operand<T> x) {
+        return tf.linalg.transpose(x, tf.constant(new int[] {1, 0}));
+    }
+
+    /** The permutation of stacked feature-major steps [steps, units, batch] to [batch, steps, units]. */
+    private static Operand<TInt32> stepsInside(Ops tf) {
+        return tf.constant(new int[] {2, 0, 1});
     }
 
     /**
