@@ -43,11 +43,9 @@ public final class LstmSparkJob {
         ReportAssembly report = new ReportAssembly(config);
         long t0 = System.nanoTime();
         OutputColumns.check(config);
-        InputSteps input = InputSteps.read(spark, config.input());
+        InputSteps input = InputSteps.read(spark, config.input(), config.storage().inputTable());
         long maxGap = MaxGap.inUnitsOf(input.timestampType(), config);
-        OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
-                config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
-                config.output().constantColumns(), config.input().path(), config.model().path());
+        OutputTarget target = OutputTarget.prepare(spark, config);
         report.lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -100,11 +98,16 @@ public final class LstmSparkJob {
     private void checkInputHadRows(Counts counts) {
         if (counts.inputRows() == 0) {
             if (config.input().onBad() == JobConfig.BadInput.FAIL) {
-                throw new InputDataException("input.path " + config.input().path() + " has no rows: check the "
+                throw new InputDataException(inputName() + " has no rows: check the "
                         + "path and the upstream job, or set input.on-bad = quarantine to write an empty result");
             }
-            LOG.warn("Input {} has no rows", config.input().path());
+            LOG.warn("Input {} has no rows", inputName());
         }
+    }
+
+    private String inputName() {
+        return config.storage().inputTable().map(table -> "input.table " + table)
+                .orElse("input.path " + config.input().path());
     }
 
     private void warnOfNonFiniteOutputs(Counts counts) {
@@ -116,7 +119,8 @@ public final class LstmSparkJob {
 
     private void logSummary(Counts counts) {
         LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
-                counts.windowsWritten(), counts.series(), config.output().path(),
+                counts.windowsWritten(), counts.series(),
+                config.storage().outputTable().orElse(config.output().path()),
                 counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
                         + counts.rowsWithBadValues().values().stream().mapToLong(Long::longValue).sum(),
                 counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),
