@@ -133,7 +133,7 @@ final class OutputPathGuard {
     }
 
     private static OutputException refused(String what, String why) {
-        String key = what.substring(0, what.indexOf(' '));
+        String key = what.split(" ", 2)[0];
         return new OutputException(what + " is refused: " + why
                 + ". A run replaces what is at " + key + ": give it a " + (key.endsWith("table") ? "table" : "directory")
                 + " of its own");

@@ -76,7 +76,8 @@ final class TableTarget {
                                List<OutputPathGuard.Kept> kept) {
         TableTarget target = new TableTarget(spark, output, storage, kept);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        OutputPathGuard.check("output.report-path", OutputPathGuard.resolve(target.reportPath, conf), kept, conf);
+        OutputPathGuard.check("output.report-path " + target.reportPath,
+                OutputPathGuard.resolve(target.reportPath, conf), kept, conf);
         target.check("output.table", target.table);
         target.check("output.quarantine-table", target.quarantineTable);
         return target;
