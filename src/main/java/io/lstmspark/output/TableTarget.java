@@ -50,6 +50,7 @@ final class TableTarget {
     private final List<String> partitionBy;
     private final Map<String, String> constants;
     private final List<OutputPathGuard.Kept> kept;
+    private boolean quarantineWritten;
 
     private TableTarget(SparkSession spark, JobConfig.Output output, JobConfig.Storage storage,
                         List<OutputPathGuard.Kept> kept) {
@@ -88,6 +89,7 @@ final class TableTarget {
     }
 
     void writeQuarantine(Dataset<Row> records) {
+        quarantineWritten = true;
         write("output.quarantine-table", quarantineTable, withConstants(records));
     }
 
@@ -99,7 +101,15 @@ final class TableTarget {
         return report.writeTo(location.toString(), spark.sparkContext().hadoopConfiguration());
     }
 
+    /**
+     * The end of a run that succeeded. An overwrite that set nothing aside removes the quarantine records an
+     * earlier run left in what this run replaced (its partition, or the whole table), as output.path's
+     * publish does.
+     */
     void published() {
+        if (overwrite && !quarantineWritten && CatalogTables.exists(spark, quarantineTable)) {
+            clear(quarantineTable);
+        }
         LOG.info("Wrote table {} (set-aside records: {}); run report under {}", table, quarantineTable, reportPath);
     }
 
@@ -196,6 +206,26 @@ final class TableTarget {
         }
         throw new OutputException(key + " " + name + " has column '" + column.name() + "', which the run does not "
                 + "write (it writes " + Arrays.toString(written.fieldNames()) + "): write to a new table");
+    }
+
+    /** Deletes this run's partition (or every row): Spark's v2 overwrite by filter, else a v1 table's DDL. */
+    private void clear(String name) {
+        Column mine = lit(true);
+        StringBuilder spec = new StringBuilder();
+        for (String column : partitionBy) {
+            mine = mine.and(col(column).equalTo(lit(constants.get(column))));
+            String value = constants.get(column).replace("\\", "\\\\").replace("'", "\\'");
+            spec.append(spec.length() == 0 ? "" : ", ").append('`').append(column.replace("`", "``"))
+                    .append("` = '").append(value).append('\'');
+        }
+        try {
+            spark.createDataFrame(List.of(), spark.table(name).schema()).writeTo(name).overwrite(mine);
+        } catch (Exception v1Table) {
+            // Scala hides the checked NoSuchTableException; a v1 table cannot overwrite by filter.
+            spark.sql(partitionBy.isEmpty() ? "TRUNCATE TABLE " + name
+                    : "ALTER TABLE " + name + " DROP IF EXISTS PARTITION (" + spec + ")");
+        }
+        LOG.info("Removed the records of earlier runs from {}{}", name, partitionBy.isEmpty() ? "" : " " + spec);
     }
 
     private void create(String name, StructType schema) {

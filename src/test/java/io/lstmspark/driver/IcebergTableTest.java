@@ -32,7 +32,9 @@ class IcebergTableTest {
         spark.conf().set("spark.sql.catalog." + CATALOG + ".type", "hadoop");
         spark.conf().set("spark.sql.catalog." + CATALOG + ".warehouse", dir.resolve("warehouse").toUri().toString());
         Dataset<Row> sample = spark.read().parquet("sample-data/sensors");
-        sample.where(col("sensor_id").isin("sensor-001", "sensor-002")).writeTo(CATALOG + ".db.steps_a").create();
+        String withNull = TableOutputTest.withOneNullLoad("sample-data/sensors", dir.resolve("with-null"));
+        spark.read().parquet(withNull).where(col("sensor_id").isin("sensor-001", "sensor-002"))
+                .writeTo(CATALOG + ".db.steps_a").create();
         sample.where(col("sensor_id").equalTo("sensor-003")).writeTo(CATALOG + ".db.steps_b").create();
     }
 
@@ -42,12 +44,14 @@ class IcebergTableTest {
         night("steps_a", table, "2026-11-26");
         night("steps_b", table, "2026-11-27");
         assertSameRows(pathOutput("steps_a"), onNight(table, "2026-11-26"));
+        assertEquals(1, onNight(table + "_quarantine", "2026-11-26").count(), "the null load's row set aside");
 
         night("steps_b", table, "2026-11-26");
 
         Dataset<Row> expected = pathOutput("steps_b");
         assertSameRows(expected, onNight(table, "2026-11-26"));
         assertSameRows(expected, onNight(table, "2026-11-27"));
+        assertEquals(0, TestSpark.session().table(table + "_quarantine").count(), "the rerun set nothing aside");
         Dataset<Row> commits = TestSpark.session().table(table + ".snapshots").where(col("operation").equalTo("overwrite")
                 .and(col("summary").getItem("replace-partitions").equalTo("true")));
         assertEquals(3, commits.count(), "one dynamic partition overwrite per run (after the empty table's creation)");
@@ -55,7 +59,7 @@ class IcebergTableTest {
 
     private static void night(String steps, String table, String runDate) {
         Jobs.run("conf/sample.conf", "mode=forecast", "input.path=", "input.table=" + CATALOG + ".db." + steps,
-                "output.path=", "output.table=" + table, "output.format=iceberg",
+                "input.on-bad=quarantine", "output.path=", "output.table=" + table, "output.format=iceberg",
                 "output.report-path=" + dir.resolve("reports"), "output.mode=overwrite",
                 "output.partition-by=[run_date]", "output.constant-columns.run_date=" + runDate);
     }
@@ -64,7 +68,7 @@ class IcebergTableTest {
     private static Dataset<Row> pathOutput(String steps) {
         Path output = dir.resolve("path-" + steps);
         Jobs.run("conf/sample.conf", "mode=forecast", "input.path=", "input.table=" + CATALOG + ".db." + steps,
-                "output.path=" + output, "output.mode=overwrite");
+                "input.on-bad=quarantine", "output.path=" + output, "output.mode=overwrite");
         return TestSpark.session().read().parquet(output.toString());
     }
 

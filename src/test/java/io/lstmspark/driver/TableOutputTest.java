@@ -67,24 +67,44 @@ class TableOutputTest {
     }
 
     @Test
-    void rowsSetAsideGoToTheQuarantineTableAndTheReportToTheReportPath() throws Exception {
-        String input = dir.resolve("one-null").toString();
-        Dataset<Row> steps = TestSpark.session().read().parquet(oneSensor);
-        Row first = steps.orderBy("ts").first();
-        steps.withColumn("load", when(col("ts").equalTo(lit(first.getAs("ts"))), lit(null)).otherwise(col("load")))
-                .write().parquet(input);
+    void rowsSetAsideGoToTheQuarantineTableAndARerunWithoutAnyRemovesThemFromItsNight() throws Exception {
+        String input = withOneNullLoad(oneSensor, dir.resolve("one-null"));
         Path reports = dir.resolve("quarantine-reports");
+        String[] nightly = {"mode=forecast", "output.path=", "input.on-bad=quarantine", "output.table=forecasts_q",
+            "output.report-path=" + reports, "output.mode=overwrite", "output.partition-by=[run_date]"};
 
-        RunReport report = Jobs.run("conf/sample.conf", "mode=forecast", "input.path=" + input, "output.path=",
-                "input.on-bad=quarantine", "output.table=forecasts_q", "output.report-path=" + reports);
+        RunReport report = Jobs.run("conf/sample.conf", with(nightly, "input.path=" + input,
+                "output.constant-columns.run_date=2026-11-26"));
+        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + input, "output.constant-columns.run_date=2026-11-27"));
 
-        List<Row> records = TestSpark.session().table("forecasts_q_quarantine").collectAsList();
+        Dataset<Row> quarantine = TestSpark.session().table("forecasts_q_quarantine");
+        List<Row> records = quarantine.where(col("run_date").equalTo("2026-11-26")).collectAsList();
         assertEquals(1, records.size(), "records: " + records);
         assertEquals(report.counts().quarantineRecords(), records.size());
         assertEquals("sensor-003", records.get(0).getAs("series_id"));
-        assertEquals(1, TestSpark.session().table("forecasts_q").count());
-        assertEquals(report.counts().windowsWritten(), RunReport.mapper()
-                .readTree(reports.resolve(RunReport.FILE_NAME).toFile()).at("/counts/windows_written").asLong());
+        assertEquals(report.counts().windowsWritten(), RunReport.mapper().readTree(reports.resolve("run_date=2026-11-26")
+                .resolve(RunReport.FILE_NAME).toFile()).at("/counts/windows_written").asLong());
+
+        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + oneSensor, "output.constant-columns.run_date=2026-11-26"));
+
+        Dataset<Row> after = TestSpark.session().table("forecasts_q_quarantine");
+        assertEquals(0, after.where(col("run_date").equalTo("2026-11-26")).count(), "the rerun set nothing aside");
+        assertEquals(1, after.where(col("run_date").equalTo("2026-11-27")).count(), "the other night's record stays");
+    }
+
+    /** {@code steps} with the first step's load null: a row input.on-bad = quarantine sets aside. */
+    static String withOneNullLoad(String steps, Path output) {
+        Dataset<Row> rows = TestSpark.session().read().parquet(steps);
+        Row first = rows.orderBy("ts").first();
+        rows.withColumn("load", when(col("ts").equalTo(lit(first.getAs("ts"))), lit(null)).otherwise(col("load")))
+                .write().parquet(output.toString());
+        return output.toString();
+    }
+
+    private static String[] with(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
