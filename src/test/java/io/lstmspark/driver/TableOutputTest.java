@@ -134,6 +134,18 @@ class TableOutputTest {
     }
 
     @Test
+    void anOutputPathInsideTheInputTablesLocationIsRefused() {
+        TestSpark.session().read().parquet(oneSensor).write().saveAsTable("steps_read");
+        String location = TestSpark.session().sql("DESCRIBE TABLE EXTENDED steps_read")
+                .where(col("col_name").equalTo("Location")).first().getString(1);
+
+        OutputException e = assertThrows(OutputException.class, () -> Jobs.run("conf/sample.conf", "mode=forecast",
+                "input.path=", "input.table=steps_read", "output.path=" + location + "/forecasts"));
+
+        assertTrue(e.getMessage().contains("is refused: it lies inside input.table steps_read"), e.getMessage());
+    }
+
+    @Test
     void aReportPathInsideTheModelIsRefused() {
         OutputException e = assertThrows(OutputException.class, () -> Jobs.run("conf/sample.conf", "mode=forecast",
                 "input.path=" + twoSensors, "output.path=", "output.table=forecasts_r",
