@@ -39,7 +39,7 @@ public final class LocalModelCopy {
     private static final AtomicLong COPIES = new AtomicLong();
     /** Copies this JVM has checked: fingerprint to model path. */
     private static final Map<String, Path> CHECKED = new ConcurrentHashMap<>();
-    /** The driver's shortcut: a remote model whose files are unchanged (names, sizes, times) has the same fingerprint. */
+    /** The driver's shortcut: a remote model whose files are unchanged (names, sizes, times) hashes the same. */
     private static final Map<String, String> FINGERPRINT_BY_LISTING = new ConcurrentHashMap<>();
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
@@ -176,7 +176,8 @@ public final class LocalModelCopy {
 
     /** The user's directory of model copies, readable by that user alone. */
     static Path root() throws IOException {
-        Path root = Path.of(System.getProperty("java.io.tmpdir"), "lstm-spark-models-" + System.getProperty("user.name"));
+        Path root = Path.of(System.getProperty("java.io.tmpdir"),
+                "lstm-spark-models-" + System.getProperty("user.name"));
         if (!Files.isDirectory(root)) {
             try {
                 Files.createDirectory(root, PosixFilePermissions.asFileAttribute(

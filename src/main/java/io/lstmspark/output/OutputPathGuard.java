@@ -135,7 +135,7 @@ final class OutputPathGuard {
     private static OutputException refused(String what, String why) {
         String key = what.split(" ", 2)[0];
         return new OutputException(what + " is refused: " + why
-                + ". A run replaces what is at " + key + ": give it a " + (key.endsWith("table") ? "table" : "directory")
-                + " of its own");
+                + ". A run replaces what is at " + key + ": give it a "
+                + (key.endsWith("table") ? "table" : "directory") + " of its own");
     }
 }

@@ -289,7 +289,8 @@ public final class OutputTarget {
                         .option("parquet.enable.dictionary#" + field.name(), "true");
             }
         }
-        writer.options(writeOptions).mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new)).parquet(path.toString());
+        writer.options(writeOptions).mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new))
+                .parquet(path.toString());
     }
 
     private boolean exists(Path path) {

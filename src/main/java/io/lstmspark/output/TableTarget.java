@@ -132,7 +132,8 @@ final class TableTarget {
                 mine = mine.where(col(column).equalTo(lit(constants.get(column))));
             }
             if (!mine.limit(1).isEmpty()) {
-                throw new OutputException(key + " " + name + (partitionBy.isEmpty() ? "" : " partition " + partitionsText())
+                throw new OutputException(key + " " + name
+                        + (partitionBy.isEmpty() ? "" : " partition " + partitionsText())
                         + " already has rows and output.mode is error-if-exists: set output.mode = overwrite to "
                         + "replace them");
             }

@@ -77,7 +77,7 @@ class HdfsModelTest {
                 "output.path=" + dir.resolve("second"));
 
         assertEquals(1, LocalModelCopy.copyCount() - copiesBefore, "copies of the model to local disk");
-        assertEquals(new RunReport.ModelLoads(0, 1), first.modelLoads(), "the driver's check loaded it, tasks reused it");
+        assertEquals(new RunReport.ModelLoads(0, 1), first.modelLoads(), "the driver's check loaded it");
         assertEquals(new RunReport.ModelLoads(0, 0), second.modelLoads(), "the second job loaded nothing");
         assertEquals(uri, second.model().path(), "the report keeps model.path as given");
         assertEquals(ModelFingerprint.of(local), second.model().fingerprint());

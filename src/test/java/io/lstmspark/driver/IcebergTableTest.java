@@ -46,7 +46,7 @@ class IcebergTableTest {
         assertSameRows(pathOutput("steps_a"), onNight(table, "2026-11-26"));
         long nullLoads = TestSpark.session().table(CATALOG + ".db.steps_a").where(col("load").isNull()).count();
         assertEquals(2, nullLoads, "both sensors' first step");
-        assertEquals(nullLoads, onNight(table + "_quarantine", "2026-11-26").count(), "rows with a null load set aside");
+        assertEquals(nullLoads, onNight(table + "_quarantine", "2026-11-26").count(), "null loads set aside");
 
         night("steps_b", table, "2026-11-26");
 
@@ -54,8 +54,9 @@ class IcebergTableTest {
         assertSameRows(expected, onNight(table, "2026-11-26"));
         assertSameRows(expected, onNight(table, "2026-11-27"));
         assertEquals(0, TestSpark.session().table(table + "_quarantine").count(), "the rerun set nothing aside");
-        Dataset<Row> commits = TestSpark.session().table(table + ".snapshots").where(col("operation").equalTo("overwrite")
-                .and(col("summary").getItem("replace-partitions").equalTo("true")));
+        Dataset<Row> commits = TestSpark.session().table(table + ".snapshots")
+                .where(col("operation").equalTo("overwrite")
+                        .and(col("summary").getItem("replace-partitions").equalTo("true")));
         assertEquals(3, commits.count(), "one dynamic partition overwrite per run (after the empty table's creation)");
     }
 

@@ -75,17 +75,20 @@ class TableOutputTest {
 
         RunReport report = Jobs.run("conf/sample.conf", with(nightly, "input.path=" + input,
                 "output.constant-columns.run_date=2026-11-26"));
-        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + input, "output.constant-columns.run_date=2026-11-27"));
+        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + input,
+                "output.constant-columns.run_date=2026-11-27"));
 
         Dataset<Row> quarantine = TestSpark.session().table("forecasts_q_quarantine");
         List<Row> records = quarantine.where(col("run_date").equalTo("2026-11-26")).collectAsList();
         assertEquals(1, records.size(), "records: " + records);
         assertEquals(report.counts().quarantineRecords(), records.size());
         assertEquals("sensor-003", records.get(0).getAs("series_id"));
-        assertEquals(report.counts().windowsWritten(), RunReport.mapper().readTree(reports.resolve("run_date=2026-11-26")
-                .resolve(RunReport.FILE_NAME).toFile()).at("/counts/windows_written").asLong());
+        Path firstReport = reports.resolve("run_date=2026-11-26").resolve(RunReport.FILE_NAME);
+        assertEquals(report.counts().windowsWritten(),
+                RunReport.mapper().readTree(firstReport.toFile()).at("/counts/windows_written").asLong());
 
-        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + oneSensor, "output.constant-columns.run_date=2026-11-26"));
+        Jobs.run("conf/sample.conf", with(nightly, "input.path=" + oneSensor,
+                "output.constant-columns.run_date=2026-11-26"));
 
         Dataset<Row> after = TestSpark.session().table("forecasts_q_quarantine");
         assertEquals(0, after.where(col("run_date").equalTo("2026-11-26")).count(), "the rerun set nothing aside");
