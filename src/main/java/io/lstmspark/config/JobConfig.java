@@ -25,7 +25,8 @@ public record JobConfig(
         Map<String, Object> rendered,
         ForecastSettings forecast,
         /* forecast.actuals: output column -> the input feature it forecasts (backtest errors) */
-        Map<String, String> forecastActuals) {
+        Map<String, String> forecastActuals,
+        Storage storage) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,
@@ -56,6 +57,20 @@ public record JobConfig(
     /** @param onNan what to do with a window whose outputs hold NaN or infinite values */
     public record Output(String path, OutputMode mode, List<String> partitionBy, Map<String, String> constantColumns,
                          OnNan onNan) {
+    }
+
+    /**
+     * Catalog tables and output formats (config/StorageKeys).
+     *
+     * @param inputTable      the catalog table read instead of input.path
+     * @param outputFormat    the Spark data source of path outputs and of tables created by the job
+     * @param outputOptions   passed to Spark's writer
+     * @param outputTable     the catalog table written instead of output.path
+     * @param quarantineTable with outputTable: where set-aside records go
+     * @param reportPath      with outputTable: the directory of the run report
+     */
+    public record Storage(Optional<String> inputTable, String outputFormat, Map<String, String> outputOptions,
+                          Optional<String> outputTable, Optional<String> quarantineTable, Optional<String> reportPath) {
     }
 
     /** A window whose model outputs hold NaN or infinite values: fail the run, set it aside, or write it. */

@@ -36,7 +36,7 @@ public final class JobConfigLoader {
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
     private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
-            "forecast.feedback", ForecastActuals.KEY);
+            "forecast.feedback", ForecastActuals.KEY, "output.options");
 
     private JobConfigLoader() {
     }
@@ -165,8 +165,8 @@ public final class JobConfigLoader {
     private static JobConfig validate(Config c) {
         try {
             JobConfig.Input input = new JobConfig.Input(
-                    required(c, "input.path"),
-                    oneOf(c, "input.format", "parquet", "csv"),
+                    StorageKeys.inputPath(c),
+                    required(c, "input.format"),
                     required(c, "input.series-id"),
                     required(c, "input.timestamp"),
                     distinct("input.features", stringList(c, "input.features")),
@@ -203,7 +203,7 @@ public final class JobConfigLoader {
             }
             JobConfig.OutputMode outputMode = JobConfig.OutputMode.valueOf(
                     oneOf(c, "output.mode", "error-if-exists", "overwrite").replace('-', '_').toUpperCase(Locale.ROOT));
-            JobConfig.Output output = new JobConfig.Output(required(c, "output.path"), outputMode,
+            JobConfig.Output output = new JobConfig.Output(StorageKeys.outputPath(c), outputMode,
                     c.getStringList("output.partition-by"), stringMap(c, "output.constant-columns"),
                     JobConfig.OnNan.valueOf(oneOf(c, "output.on-nan", "fail", "quarantine", "keep")
                             .toUpperCase(Locale.ROOT)));
@@ -217,7 +217,8 @@ public final class JobConfigLoader {
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
                     atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
                     ForecastSettings.read(c, mode, input.features(), outputs),
-                    ForecastActuals.read(c, mode, outputs, input.features()));
+                    ForecastActuals.read(c, mode, outputs, input.features()),
+                    StorageKeys.storage(c, stringMap(c, "output.options")));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }

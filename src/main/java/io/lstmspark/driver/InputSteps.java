@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
+import io.lstmspark.config.ConfigException;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.series.InputColumns;
@@ -31,7 +32,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The input as steps: read (Parquet or CSV, keeping malformed CSV lines), checked on the driver,
+ * The input as steps: read (a path in any Spark data source, keeping malformed CSV lines, or a catalog
+ * table), checked on the driver,
  * reduced to (series id, timestamp, features as double, [raw timestamp], [malformed line]).
  */
 final class InputSteps {
@@ -55,18 +57,26 @@ final class InputSteps {
     }
 
     static InputSteps read(SparkSession spark, JobConfig.Input in) {
-        Dataset<Row> raw = load(spark, in);
+        return read(spark, in, Optional.empty());
+    }
+
+    /** The steps of {@code table} (input.table) when given, else of input.path in input.format. */
+    static InputSteps read(SparkSession spark, JobConfig.Input in, Optional<String> table) {
+        Dataset<Row> raw = table.isPresent() ? InputTable.load(spark, table.get(), in.options()) : load(spark, in);
         Optional<InputFiles.Footers> footers = Optional.empty();
-        if (in.format().equals("parquet")) {
+        if (table.isEmpty() && isFormat(in, "parquet")) {
             footers = Optional.of(InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
                     InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options())));
         }
-        return of(raw, in, footers);
+        return of(raw, in, table.map(name -> "input.table " + name).orElse(in.path()), footers);
     }
 
-    /** Steps from input already loaded: the job's read, or the caller's Dataset (the DataFrame API). */
-    static InputSteps of(Dataset<Row> raw, JobConfig.Input in, Optional<InputFiles.Footers> footers) {
-        InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
+    /**
+     * Steps from input already loaded: the job's read, or the caller's Dataset (the DataFrame API);
+     * {@code source} names it in messages.
+     */
+    static InputSteps of(Dataset<Row> raw, JobConfig.Input in, String source, Optional<InputFiles.Footers> footers) {
+        InputColumns.Checked checked = InputColumns.check(raw.schema(), source, in.seriesId(), in.timestamp(),
                 in.features());
         List<Column> columns = new ArrayList<>();
         columns.add(oneZero(col(in.seriesId()), checked.seriesIdType()).as(in.seriesId()));
@@ -118,14 +128,14 @@ final class InputSteps {
      */
     private static Dataset<Row> load(SparkSession spark, JobConfig.Input in) {
         Map<String, String> options = new LinkedHashMap<>();
-        if (in.format().equals("csv")) {
+        if (isFormat(in, "csv")) {
             options.put("header", "true");
             options.put("inferSchema", "true");
         }
         options.putAll(in.options());
         try {
             Dataset<Row> data = spark.read().format(in.format()).options(options).load(in.path());
-            if (!in.format().equals("csv")) {
+            if (!isFormat(in, "csv")) {
                 return data;
             }
             // Features are numeric by definition: one bad value must not turn a whole column into text.
@@ -144,6 +154,10 @@ final class InputSteps {
             if (e instanceof org.apache.spark.sql.AnalysisException) {
                 throw new InputDataException("cannot read input.path " + in.path() + " as " + in.format() + ": "
                         + e.getMessage().lines().findFirst().orElse(""));
+            }
+            Optional<ConfigException> noSource = InputTable.missingDataSource(e, "input.format", in.format());
+            if (noSource.isPresent()) {
+                throw noSource.get();
             }
             // Schema inference reads a footer: a truncated file can fail here already.
             Optional<InputDataException> unreadable = InputFiles.unreadable(e);
@@ -184,6 +198,11 @@ final class InputSteps {
             }
         });
         return skipped;
+    }
+
+    /** Spark takes data source names in any case. */
+    private static boolean isFormat(JobConfig.Input in, String format) {
+        return in.format().equalsIgnoreCase(format);
     }
 
     Dataset<Row> steps() {

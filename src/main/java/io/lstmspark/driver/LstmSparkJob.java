@@ -49,10 +49,8 @@ public final class LstmSparkJob {
         ReportAssembly report = new ReportAssembly(config);
         long t0 = System.nanoTime();
         OutputColumns.check(config);
-        InputSteps input = InputSteps.read(spark, config.input());
-        OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
-                config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
-                config.output().constantColumns(), config.input().path(), config.model().path());
+        InputSteps input = InputSteps.read(spark, config.input(), config.storage().inputTable());
+        OutputTarget target = OutputTarget.prepare(spark, config);
         report.lap("input_check", t0);
 
         long t1 = System.nanoTime();
@@ -104,11 +102,16 @@ public final class LstmSparkJob {
     private void checkInputHadRows(Counts counts) {
         if (counts.inputRows() == 0) {
             if (config.input().onBad() == JobConfig.BadInput.FAIL) {
-                throw new InputDataException("input.path " + config.input().path() + " has no rows: check the "
+                throw new InputDataException(inputName() + " has no rows: check the "
                         + "path and the upstream job, or set input.on-bad = quarantine to write an empty result");
             }
-            LOG.warn("Input {} has no rows", config.input().path());
+            LOG.warn("Input {} has no rows", inputName());
         }
+    }
+
+    private String inputName() {
+        return config.storage().inputTable().map(table -> "input.table " + table)
+                .orElse("input.path " + config.input().path());
     }
 
     private void warnOfNonFiniteOutputs(Counts counts) {
@@ -120,7 +123,8 @@ public final class LstmSparkJob {
 
     private void logSummary(Counts counts) {
         LOG.info("Wrote {} windows of {} series to {}; set aside: {} rows, {} windows (see {})",
-                counts.windowsWritten(), counts.series(), config.output().path(),
+                counts.windowsWritten(), counts.series(),
+                config.storage().outputTable().orElse(config.output().path()),
                 counts.rowsRejected().values().stream().mapToLong(Long::longValue).sum()
                         + counts.rowsWithBadValues().values().stream().mapToLong(Long::longValue).sum(),
                 counts.windowsQuarantined().values().stream().mapToLong(Long::longValue).sum(),

@@ -36,7 +36,7 @@ public final class LstmTransform {
      */
     public static LstmTransform of(SparkSession spark, JobConfig config, Dataset<Row> steps) {
         OutputColumns.check(config);
-        return define(spark, config, InputSteps.of(steps, config.input(), Optional.empty()));
+        return define(spark, config, InputSteps.of(steps, config.input(), config.input().path(), Optional.empty()));
     }
 
     /** Checks the model against the configuration and defines the mode's passes over {@code input}. */

@@ -33,19 +33,24 @@ final class OutputPathGuard {
 
     /** Throws {@link OutputException} when replacing {@code output} could touch one of {@code kept}. */
     static void check(Path output, List<Kept> kept, Configuration conf) {
+        check("output.path " + output, output, kept, conf);
+    }
+
+    /** As {@link #check(Path, List, Configuration)} for {@code what} (a key and its value) at {@code output}. */
+    static void check(String what, Path output, List<Kept> kept, Configuration conf) {
         if (output.getParent() == null) {
-            throw refused(output, "it is the root of its file system");
+            throw refused(what, "it is the root of its file system");
         }
         for (Kept k : kept) {
             Path path = resolve(k.read() ? withoutGlob(k.path()) : k.path(), conf);
             if (sameLocation(path, output)) {
-                throw refused(output, "it is " + k.what() + (k.read() ? "" : " " + path));
+                throw refused(what, "it is " + k.what() + (k.read() ? "" : " " + path));
             }
             if (isSameOrInside(output, path)) {
-                throw refused(output, "it holds " + k.what() + " " + path);
+                throw refused(what, "it holds " + k.what() + " " + path);
             }
             if (k.read() && isSameOrInside(path, output)) {
-                throw refused(output, "it lies inside " + k.what() + " " + path + ", which the run reads");
+                throw refused(what, "it lies inside " + k.what() + " " + path + ", which the run reads");
             }
         }
     }
@@ -127,8 +132,10 @@ final class OutputPathGuard {
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    private static OutputException refused(Path output, String why) {
-        return new OutputException("output.path " + output + " is refused: " + why
-                + ". A run replaces what is at output.path: give it a directory of its own");
+    private static OutputException refused(String what, String why) {
+        String key = what.split(" ", 2)[0];
+        return new OutputException(what + " is refused: " + why
+                + ". A run replaces what is at " + key + ": give it a "
+                + (key.endsWith("table") ? "table" : "directory") + " of its own");
     }
 }

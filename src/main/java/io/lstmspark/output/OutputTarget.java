@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import static org.apache.spark.sql.functions.lit;
 
+import io.lstmspark.config.JobConfig;
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,6 +57,10 @@ public final class OutputTarget {
     private final Path runParent;
     private final String runPrefix;
     private RunDirectory run;
+    /** output.table's target; null for output.path. */
+    private final TableTarget table;
+    private String format = "parquet";
+    private Map<String, String> writeOptions = Map.of();
 
     private OutputTarget(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
                          Map<String, String> constants) {
@@ -72,6 +77,46 @@ public final class OutputTarget {
         this.target = fs.makeQualified(new Path(path));
         this.runParent = partitionBy.isEmpty() && target.getParent() != null ? target.getParent() : target;
         this.runPrefix = partitionBy.isEmpty() ? target.getName() + "." : "";
+        this.table = null;
+    }
+
+    private OutputTarget(SparkSession spark, TableTarget table) {
+        this.spark = spark;
+        this.table = table;
+        this.target = null;
+        this.overwrite = false;
+        this.partitionBy = List.of();
+        this.constants = Map.of();
+        this.fs = null;
+        this.runParent = null;
+        this.runPrefix = null;
+    }
+
+    /**
+     * The run's target as configured: output.table, else output.path in output.format with output.options;
+     * checked before any task runs against what the run reads (input.path or input.table's location,
+     * model.path).
+     */
+    public static OutputTarget prepare(SparkSession spark, JobConfig config) {
+        JobConfig.Output out = config.output();
+        JobConfig.Storage storage = config.storage();
+        List<OutputPathGuard.Kept> reads = new ArrayList<>();
+        if (storage.inputTable().isPresent()) {
+            String name = storage.inputTable().get();
+            CatalogTables.location(spark, CatalogTables.quoted(spark, "input.table", name))
+                    .ifPresent(location -> reads.add(new OutputPathGuard.Kept("input.table " + name, location, true)));
+        } else {
+            reads.add(new OutputPathGuard.Kept("input.path", config.input().path(), true));
+        }
+        reads.add(new OutputPathGuard.Kept("model.path", config.model().path(), true));
+        if (storage.outputTable().isPresent()) {
+            return new OutputTarget(spark, TableTarget.prepare(spark, out, storage, reads));
+        }
+        OutputTarget target = prepare(spark, out.path(), out.mode() == JobConfig.OutputMode.OVERWRITE,
+                out.partitionBy(), out.constantColumns(), reads);
+        target.format = storage.outputFormat();
+        target.writeOptions = Map.copyOf(storage.outputOptions());
+        return target;
     }
 
     /**
@@ -84,6 +129,13 @@ public final class OutputTarget {
      */
     public static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
                                        Map<String, String> constants, String inputPath, String modelPath) {
+        return prepare(spark, path, overwrite, partitionBy, constants, List.of(
+                new OutputPathGuard.Kept("input.path", inputPath, true),
+                new OutputPathGuard.Kept("model.path", modelPath, true)));
+    }
+
+    private static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
+                                        Map<String, String> constants, List<OutputPathGuard.Kept> reads) {
         for (String column : partitionBy) {
             if (!constants.containsKey(column)) {
                 throw new OutputException("output.partition-by names '" + column
@@ -93,9 +145,7 @@ public final class OutputTarget {
         }
         OutputTarget output = new OutputTarget(spark, path, overwrite, partitionBy, constants);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        List<OutputPathGuard.Kept> kept = new ArrayList<>(List.of(
-                new OutputPathGuard.Kept("input.path", inputPath, true),
-                new OutputPathGuard.Kept("model.path", modelPath, true)));
+        List<OutputPathGuard.Kept> kept = new ArrayList<>(reads);
         kept.addAll(OutputPathGuard.protectedDirectories(output.fs,
                 spark.conf().get("spark.sql.warehouse.dir", null)));
         OutputPathGuard.check(OutputPathGuard.resolve(path, conf), kept, conf);
@@ -112,15 +162,26 @@ public final class OutputTarget {
 
     /** Writes the windows' rows (plus constant columns). */
     public void writeWindows(Dataset<Row> windows) {
+        if (table != null) {
+            table.writeWindows(windows);
+            return;
+        }
         write(withConstants(windows), root());
     }
 
     /** Writes quarantine records under {@code _quarantine}, partitioned like the data. */
     public void writeQuarantine(Dataset<Row> records) {
+        if (table != null) {
+            table.writeQuarantine(records);
+            return;
+        }
         write(withConstants(records), new Path(root(), QuarantineRecords.DIRECTORY));
     }
 
     public Path writeReport(RunReport report) {
+        if (table != null) {
+            return table.writeReport(report);
+        }
         return report.writeTo(dataLocation(root()).toString(), spark.sparkContext().hadoopConfiguration());
     }
 
@@ -145,12 +206,17 @@ public final class OutputTarget {
      * partition; a quarantine partition this run did not write is removed).
      */
     public void publish() {
+        if (table != null) {
+            table.published();
+            return;
+        }
         run.publish(swaps(run.output()), Integer.parseInt(spark.conf().get(HALT_DURING_PUBLISH_CONF, "-1")));
         LOG.info("Published {}", dataLocation(target));
     }
 
     /** Deletes what a failed run staged; the target stays as it was. */
     public void abandon() {
+        // A table's writes are each one commit of its own: there is nothing staged to abandon.
         if (run != null) {
             run.close();
         }
@@ -203,6 +269,20 @@ public final class OutputTarget {
      * Parquet's list compatibility rules make every reader read both layouts.
      */
     private void write(Dataset<Row> rows, Path path) {
+        if (!format.equalsIgnoreCase("parquet")) {
+            try {
+                rows.write().format(format).options(writeOptions).mode(SaveMode.ErrorIfExists)
+                        .partitionBy(partitionBy.toArray(String[]::new)).save(path.toString());
+            } catch (Exception e) {
+                // Scala hides that save() throws the checked AnalysisException (e.g. csv cannot hold arrays).
+                if (e instanceof org.apache.spark.sql.AnalysisException) {
+                    throw new OutputException("cannot write output.format " + format + " to output.path " + target
+                            + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
+                throw e;
+            }
+            return;
+        }
         Option<String> before = spark.conf().getOption(TWO_LEVEL_LISTS);
         spark.conf().set(TWO_LEVEL_LISTS, "true");
         try {
@@ -227,7 +307,8 @@ public final class OutputTarget {
                         .option("parquet.enable.dictionary#" + field.name(), "true");
             }
         }
-        writer.mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new)).parquet(path.toString());
+        writer.options(writeOptions).mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new))
+                .parquet(path.toString());
     }
 
     private boolean exists(Path path) {

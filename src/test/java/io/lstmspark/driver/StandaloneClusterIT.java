@@ -100,6 +100,22 @@ class StandaloneClusterIT {
         assertSameRows(localOutput, run.output());
     }
 
+    /**
+     * model.path a URI of a file system every node reads, without --archives: here file:/// of a directory of
+     * this machine (the workers' hosts), which each executor JVM copies to its local disk once.
+     */
+    @Test
+    void modelGivenAsASharedFileSystemUriIsCopiedByEveryExecutorWithoutArchives(LocalCluster cluster) {
+        String uri = Path.of("sample-data/model").toAbsolutePath().toUri().toString();
+        assertTrue(uri.startsWith("file:///"), uri);
+
+        Submitted run = submit(cluster, "uri-model", List.of(), "model.path=" + uri);
+
+        assertEquals(uri, run.report().at("/model/path").asText(), "the report keeps model.path as given");
+        assertModelLoadedOncePerExecutor(run);
+        assertSameRows(localOutput, run.output());
+    }
+
     @Test
     void anExecutorKilledMidRunChangesNoRowAndNoCount(LocalCluster cluster) throws IOException {
         // Twelve tasks: an executor is killed as it starts its second, when its first is committed and
