@@ -29,4 +29,21 @@ public abstract class LstmSparkException extends RuntimeException {
         }
         return Optional.empty();
     }
+
+    /**
+     * A failure in one line, for a console or a report: a user error's message, or else the root
+     * cause's type and the first line of its message (Spark's own messages hold whole stack traces).
+     */
+    public static String oneLine(Throwable failure) {
+        Optional<LstmSparkException> userError = find(failure);
+        if (userError.isPresent()) {
+            return userError.get().getMessage();
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
 }

@@ -29,59 +29,101 @@ public final class LstmSparkJob {
 
     private final SparkSession spark;
     private final JobConfig config;
+    private final RunWatcher watcher;
+    private final ReportAssembly report;
+    /** The stage running now and when it began, for a failed run's report. */
+    private String stage = "input_check";
+    private long stageStartedNanos = System.nanoTime();
 
-    private LstmSparkJob(SparkSession spark, JobConfig config) {
+    private LstmSparkJob(SparkSession spark, JobConfig config, RunWatcher watcher) {
         this.spark = spark;
         this.config = config;
+        this.watcher = watcher;
+        this.report = new ReportAssembly(config);
     }
 
+    /** Runs the job, logging progress every 5 s. */
     public static RunReport run(SparkSession spark, JobConfig config) {
-        return new LstmSparkJob(spark, config).run();
+        return run(spark, config, RunWatcher.logLines(5));
     }
 
-    private RunReport run() {
-        ReportAssembly report = new ReportAssembly(config);
-        long t0 = System.nanoTime();
+    /** Runs the job, telling {@code watcher} its progress and where a failed run's report went. */
+    public static RunReport run(SparkSession spark, JobConfig config, RunWatcher watcher) {
+        String what = config.mode().name().toLowerCase(Locale.ROOT) + " " + config.input().path() + " -> "
+                + config.output().path();
+        try (SparkPhases phases = new SparkPhases(spark.sparkContext(), what)) {
+            LOG.info("Spark job group {}: {}", phases.group(), what);
+            return new LstmSparkJob(spark, config, watcher).run(phases);
+        }
+    }
+
+    private RunReport run(SparkPhases phases) {
+        phases.enter("read and check", "input " + config.input().path() + ", output " + config.output().path());
         OutputColumns.check(config);
         InputSteps input = InputSteps.read(spark, config.input());
         long maxGap = MaxGap.inUnitsOf(input.timestampType(), config);
         OutputTarget target = OutputTarget.prepare(spark, config.output().path(),
                 config.output().mode() == JobConfig.OutputMode.OVERWRITE, config.output().partitionBy(),
                 config.output().constantColumns(), config.input().path(), config.model().path());
-        report.lap("input_check", t0);
-
-        long t1 = System.nanoTime();
-        CheckedModel model = CheckedModel.check(spark, config);
-        report.lap("model_check", t1);
-
+        Passes passes = null;
         boolean published = false;
         try {
-            long t2 = System.nanoTime();
-            Passes passes = orderedPasses(input, maxGap, model, target);
+            nextStage("model_check");
+            phases.enter("check model", config.model().path());
+            CheckedModel model = CheckedModel.check(spark, config);
+
+            nextStage("read_window_infer_write");
+            phases.enter("windows -> model -> output", config.input().path() + " -> " + config.model().path()
+                    + " -> " + config.output().path());
+            passes = orderedPasses(input, maxGap, model, target);
             List<TaskStats> tasks = passes.outputs();
-            report.lap("read_window_infer_write", t2);
             Counts counts = Counts.of(tasks);
             checkInputHadRows(counts);
             warnOfNonFiniteOutputs(counts);
 
-            long t3 = System.nanoTime();
+            nextStage("quarantine");
             if (counts.quarantineRecords() > 0) {
+                phases.enter("quarantine pass", config.output().path() + "/" + QuarantineRecords.DIRECTORY);
                 passes.quarantine(counts);
             }
-            report.lap("quarantine", t3);
+            report.lap(stage, stageStartedNanos);
 
+            phases.enter("report", config.output().path());
             RunReport written = report.succeeded(model, counts, tasks,
                     input.skippedFiles(spark, config.input(), counts.inputRows()));
             target.writeReport(written);
             target.publish();
             published = true;
+            target.removeFailedReport();
             logSummary(counts);
             return written;
+        } catch (Exception e) {
+            // Spark's failures arrive as undeclared checked exceptions: report whatever was thrown.
+            writeFailedReport(target, e, passes == null ? List.of() : passes.outputTasksSoFar());
+            throw e;
         } finally {
-            // Spark's failures arrive as undeclared checked exceptions: clean up whatever was thrown.
             if (!published) {
                 target.abandon();
             }
+        }
+    }
+
+    /** Ends the stage running now (its wall time goes in the report) and begins {@code next}. */
+    private void nextStage(String next) {
+        report.lap(stage, stageStartedNanos);
+        stage = next;
+        stageStartedNanos = System.nanoTime();
+    }
+
+    /** Writes the failed run's report beside the untouched output; a failure to write it must not hide the run's. */
+    private void writeFailedReport(OutputTarget target, Throwable failure, List<TaskStats> tasksSoFar) {
+        try {
+            String path = target.writeFailedReport(report.failed(failure, stage, stageStartedNanos,
+                    Counts.of(tasksSoFar))).toString();
+            LOG.info("Wrote the failed run's report to {}", path);
+            watcher.failedRunReport(path);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -91,9 +133,10 @@ public final class LstmSparkJob {
         if (config.mode() == WindowMode.STREAM) {
             StreamModeCheck.check(config, model.call(), model.windowLength());
             return Passes.stream(spark, config, input, ordering.chunkMajorSteps(input, model.windowLength()), model,
-                    target);
+                    target, watcher);
         }
-        return Passes.windows(spark, config, input, ordering.sortedSteps(input), maxGap, model, target);
+        return Passes.windows(spark, config, input, ordering.sortedSteps(input), maxGap, model, target,
+                watcher);
     }
 
     /** Known only after the output pass, without a pass of its own; nothing has been published yet. */

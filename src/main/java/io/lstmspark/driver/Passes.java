@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -53,16 +54,21 @@ final class Passes {
     private final JobConfig.OnNan onNan;
     private final Pass outputs;
     private final QuarantinePass quarantine;
+    /** The output pass's task stats, set when it starts: what its tasks did so far, if it fails. */
+    private final AtomicReference<CollectionAccumulator<TaskStats>> outputStats;
 
-    private Passes(JobConfig config, Pass outputs, QuarantinePass quarantine) {
+    private Passes(JobConfig config, Pass outputs, QuarantinePass quarantine,
+                   AtomicReference<CollectionAccumulator<TaskStats>> outputStats) {
         this.onNan = config.output().onNan();
         this.outputs = outputs;
         this.quarantine = quarantine;
+        this.outputStats = outputStats;
     }
 
     /** Window modes (extract, forecast): windows cut from steps sorted by {@link StepOrdering#sortedSteps}. */
     static Passes windows(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted, long maxGap,
-                          CheckedModel model, OutputTarget target) {
+                          CheckedModel model, OutputTarget target, RunWatcher watcher) {
+        AtomicReference<CollectionAccumulator<TaskStats>> outputStats = new AtomicReference<>();
         ExecutionPlan plan = new ExecutionPlan(
                 new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
@@ -72,31 +78,41 @@ final class Passes {
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
-                        target::writeWindows),
+                        target::writeWindows, new PassWatch("output", watcher, outputStats)),
                 outputsSetAside -> runPass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
-                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+                        QuarantineRecords.SCHEMA, target::writeQuarantine, PassWatch.quarantine(watcher)),
+                outputStats);
     }
 
     /** Stream mode: chunks of steps sorted by {@link StepOrdering#chunkMajorSteps}, the chunk index last. */
     static Passes stream(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted,
-                         CheckedModel model, OutputTarget target) {
+                         CheckedModel model, OutputTarget target, RunWatcher watcher) {
+        AtomicReference<CollectionAccumulator<TaskStats>> outputStats = new AtomicReference<>();
         StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                model.call().outputs()), target::writeWindows),
+                                model.call().outputs()), target::writeWindows,
+                        new PassWatch("output", watcher, outputStats)),
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> runPass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),
-                        QuarantineRecords.SCHEMA, target::writeQuarantine));
+                        QuarantineRecords.SCHEMA, target::writeQuarantine, PassWatch.quarantine(watcher)),
+                outputStats);
     }
 
     /** Runs the output pass: every window (or chunk) written or counted as set aside. */
     List<TaskStats> outputs() {
         return namingUnreadableFiles(outputs);
+    }
+
+    /** What the output pass's tasks that ended did, also when the pass failed; empty before it started. */
+    List<TaskStats> outputTasksSoFar() {
+        CollectionAccumulator<TaskStats> stats = outputStats.get();
+        return stats == null ? List.of() : new ArrayList<>(stats.value());
     }
 
     /** Runs the quarantine pass after an output pass that counted {@code first}. */
@@ -120,18 +136,27 @@ final class Passes {
 
     /** One Spark job over the sorted steps: the pipeline's rows written by {@code writer}. */
     private static List<TaskStats> runPass(SparkSession spark, Dataset<Row> sorted, PassFunction function,
-                                           StructType schema, Consumer<Dataset<Row>> writer) {
+                                           StructType schema, Consumer<Dataset<Row>> writer, PassWatch watch) {
         LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark windows");
         CollectionAccumulator<TaskStats> stats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
+        watch.stats().set(stats);
         Dataset<Row> rows = sorted.mapPartitions(function.create(progress, stats), Encoders.row(schema));
-        JobProgress listener = new JobProgress(progress.id());
+        JobProgress listener = new JobProgress(watch.pass(), progress.id(), watch.watcher());
         spark.sparkContext().addSparkListener(listener);
         try {
             writer.accept(rows);
         } finally {
             spark.sparkContext().removeSparkListener(listener);
+            watch.watcher().passEnded(listener.current());
         }
         return new ArrayList<>(stats.value());
+    }
+
+    /** A pass's name and who watches it; {@code stats} takes the pass's task stats accumulator. */
+    private record PassWatch(String pass, RunWatcher watcher, AtomicReference<CollectionAccumulator<TaskStats>> stats) {
+        static PassWatch quarantine(RunWatcher watcher) {
+            return new PassWatch("quarantine", watcher, new AtomicReference<>());
+        }
     }
 
     /** The quarantine pass re-derives what the first pass counted; a difference means nondeterministic input. */

@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import static org.apache.spark.sql.functions.lit;
 
+import io.lstmspark.report.FailedRunReport;
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,6 +121,29 @@ public final class OutputTarget {
 
     public Path writeReport(RunReport report) {
         return report.writeTo(dataLocation(root()).toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /**
+     * Writes a failed run's report beside what the run would have replaced, as
+     * {@code _<name>.failed_run_report.json} (the underscore keeps Spark's readers of the parent from
+     * reading it); what is at the target stays untouched.
+     */
+    public Path writeFailedReport(FailedRunReport report) {
+        return report.writeTo(failedReportPath(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Removes the report an earlier failed run left beside the output this run has now published. */
+    public void removeFailedReport() {
+        try {
+            fs.delete(failedReportPath(), false);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the earlier failed run's report {}: {}", failedReportPath(), e.getMessage());
+        }
+    }
+
+    private Path failedReportPath() {
+        Path data = dataLocation(target);
+        return new Path(data.getParent(), "_" + data.getName() + FailedRunReport.SUFFIX);
     }
 
     /**
