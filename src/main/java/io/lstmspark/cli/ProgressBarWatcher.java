@@ -24,6 +24,7 @@ final class ProgressBarWatcher implements RunWatcher {
     @Override
     public synchronized void passEnded(PassProgress last) {
         show(last);
+        bar.refresh();
         bar.close();
         bar = null;
     }
@@ -39,7 +40,7 @@ final class ProgressBarWatcher implements RunWatcher {
                     .setUpdateIntervalMillis(500).build();
         }
         bar.stepTo(progress.windows());
-        bar.setExtraMessage("tasks " + progress.tasksDone() + "/"
+        bar.setExtraMessage(" tasks " + progress.tasksDone() + "/"
                 + (progress.tasksTotal() > 0 ? Long.toString(progress.tasksTotal()) : "?")
                 + progress.left().map(left -> ", about " + PassProgress.text(left) + " left").orElse(""));
     }

@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer>, FailureNotes {
 
     private static final long PROGRESS_LOG_SECONDS = 10;
+    private static final String HEARTBEAT_INTERVAL = "spark.executor.heartbeatInterval";
+    private static final String LOCAL_HEARTBEAT_INTERVAL = "2s";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -113,8 +115,14 @@ final class RunCommand implements Callable<Integer>, FailureNotes {
      */
     private static SparkSession session(Map<String, String> settings) {
         SparkSession.Builder builder = PosixLocalFileSystem.use(SparkSession.builder().appName("lstm-spark"));
-        if (!new SparkConf().contains("spark.master") && !settings.containsKey("spark.master")) {
+        SparkConf given = new SparkConf();
+        if (!given.contains("spark.master") && !settings.containsKey("spark.master")) {
             builder.master("local[*]");
+        }
+        String master = settings.getOrDefault("spark.master", given.get("spark.master", "local[*]"));
+        if (master.startsWith("local") && !given.contains(HEARTBEAT_INTERVAL)) {
+            // In-process executors: heartbeats cost nothing, and bring running tasks' progress sooner.
+            builder.config(HEARTBEAT_INTERVAL, LOCAL_HEARTBEAT_INTERVAL);
         }
         settings.forEach(builder::config);
         return builder.getOrCreate();

@@ -9,6 +9,7 @@ import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -118,8 +119,9 @@ public final class LstmSparkJob {
     /** Writes the failed run's report beside the untouched output; a failure to write it must not hide the run's. */
     private void writeFailedReport(OutputTarget target, Throwable failure, List<TaskStats> tasksSoFar) {
         try {
-            String path = target.writeFailedReport(report.failed(failure, stage, stageStartedNanos,
-                    Counts.of(tasksSoFar))).toString();
+            URI written = target.writeFailedReport(report.failed(failure, stage, stageStartedNanos,
+                    Counts.of(tasksSoFar))).toUri();
+            String path = "file".equals(written.getScheme()) ? written.getPath() : written.toString();
             LOG.info("Wrote the failed run's report to {}", path);
             watcher.failedRunReport(path);
         } catch (RuntimeException e) {

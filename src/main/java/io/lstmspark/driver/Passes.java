@@ -143,6 +143,7 @@ final class Passes {
         Dataset<Row> rows = sorted.mapPartitions(function.create(progress, stats), Encoders.row(schema));
         JobProgress listener = new JobProgress(watch.pass(), progress.id(), watch.watcher());
         spark.sparkContext().addSparkListener(listener);
+        watch.watcher().progress(listener.current());
         try {
             writer.accept(rows);
         } finally {

@@ -58,9 +58,8 @@ final class ReportAssembly {
     FailedRunReport failed(Throwable failure, String stage, long stageStartedNanos, Counts countsSoFar) {
         Map<String, Long> millis = new LinkedHashMap<>(stageMillis);
         millis.put(stage + "_failed", (System.nanoTime() - stageStartedNanos) / 1_000_000);
-        Throwable type = LstmSparkException.find(failure).map(Throwable.class::cast).orElse(failure);
         return new FailedRunReport(started.toString(), Instant.now().toString(), LstmSparkException.oneLine(failure),
-                type.getClass().getName(), config.rendered(), countsSoFar, millis, config.output().path());
+                LstmSparkException.essence(failure).getClass().getName(), config.rendered(), countsSoFar, millis, config.output().path());
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the caller of a run is told while it runs: the passes' progress, and where a failed run's
- * report went. The command line shows progress as a bar on a terminal; {@link #logLines()} logs it.
+ * report went. The command line shows progress as a bar on a terminal; {@link #logLines(long)} logs it.
  */
 public interface RunWatcher {
 
@@ -20,7 +20,7 @@ public interface RunWatcher {
     default void failedRunReport(String path) {
     }
 
-    /** Logs progress as lines, at most one per {@code everySeconds}, and a line when a pass ends. */
+    /** Logs progress as lines, at most one per {@code everySeconds} once windows are done, and when a pass ends. */
     static RunWatcher logLines(long everySeconds) {
         Logger log = LoggerFactory.getLogger(RunWatcher.class);
         return new RunWatcher() {
@@ -29,7 +29,7 @@ public interface RunWatcher {
             @Override
             public synchronized void progress(PassProgress progress) {
                 long now = System.nanoTime();
-                if (now - lastNanos >= everySeconds * 1_000_000_000L) {
+                if (progress.windows() > 0 && now - lastNanos >= everySeconds * 1_000_000_000L) {
                     lastNanos = now;
                     log.info("Progress: {}", progress.line());
                 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -51,6 +52,9 @@ public record FailedRunReport(
     public Path writeTo(Path path, Configuration hadoopConf) {
         try {
             FileSystem fs = path.getFileSystem(hadoopConf);
+            if (fs instanceof LocalFileSystem local) {
+                fs = local.getRawFileSystem(); // no .crc file beside it, in a directory that is not the run's
+            }
             try (OutputStream out = fs.create(path, true)) {
                 RunReport.mapper().writeValue(out, this);
             }

@@ -102,8 +102,7 @@ class FailedRunTest {
         assertEquals(8, TestSpark.session().read().parquet(output.toString()).count());
 
         Path report = Path.of(lineStartingWith(failed.err(), "lstm-spark: the failed run's report: ")
-                .replaceFirst("^lstm-spark: the failed run's report: (.*) \\(output.path is as it was\\)$", "$1")
-                .replaceFirst("^file:", ""));
+                .replaceFirst("^lstm-spark: the failed run's report: (.*) \\(output.path is as it was\\)$", "$1"));
         assertEquals(dir.resolve("_out.failed_run_report.json"), report);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("failed", json.get("status").asText());
@@ -143,6 +142,8 @@ class FailedRunTest {
         assertTrue(failed.err().contains("lstm-spark: the full trace is in " + log), failed.err());
         assertFalse(failed.err().contains("\tat "), failed.err());
         assertTrue(Files.readString(log).contains("failure injected"), "the log holds the trace");
+        assertTrue(Files.readString(dir.resolve("_failure-out.failed_run_report.json"))
+                .contains("\"error_type\" : \"java.lang.IllegalStateException\""), "the root cause's type");
         assertFalse(Files.exists(dir.resolve("failure-out")));
     }
 }
