@@ -125,8 +125,9 @@ public final class OutputTarget {
 
     /**
      * Writes a failed run's report beside what the run would have replaced, as
-     * {@code _<name>.failed_run_report.json} (the underscore keeps Spark's readers of the parent from
-     * reading it); what is at the target stays untouched.
+     * {@code _<name>.failed_run_report.json} ({@code _run_date_2026-11-26.failed_run_report.json} beside a
+     * partition; the leading underscore keeps Spark's readers of the parent from reading it); what is at the
+     * target stays untouched.
      */
     public Path writeFailedReport(FailedRunReport report) {
         return report.writeTo(failedReportPath(), spark.sparkContext().hadoopConfiguration());
@@ -143,7 +144,8 @@ public final class OutputTarget {
 
     private Path failedReportPath() {
         Path data = dataLocation(target);
-        return new Path(data.getParent(), "_" + data.getName() + FailedRunReport.SUFFIX);
+        // Spark lists "_a=1" names as partitions: an '=' in the name would make readers of the table read it.
+        return new Path(data.getParent(), "_" + data.getName().replace('=', '_') + FailedRunReport.SUFFIX);
     }
 
     /**
