@@ -49,8 +49,8 @@ final class CliLogging implements AutoCloseable {
     }
 
     /**
-     * Adds the log file; empty when log4j2 is not SLF4J's backend here (then nothing changes, and
-     * traces stay wherever that backend puts them).
+     * Adds the log file; empty when log4j2 is not SLF4J's backend here or the file cannot be opened
+     * (then nothing changes, and traces stay wherever that backend puts them).
      */
     static Optional<CliLogging> install(Path file, boolean verbose) {
         if (!(LogManager.getContext(false) instanceof LoggerContext context)) {
@@ -66,6 +66,10 @@ final class CliLogging implements AutoCloseable {
                 .setLayout(PatternLayout.newBuilder().withConfiguration(config).withPattern(PATTERN).build())
                 .setConfiguration(config)
                 .build();
+        if (appender == null) {
+            // log4j2 has reported why (e.g. a directory that cannot be written); the console still works.
+            return Optional.empty();
+        }
         appender.start();
         config.addAppender(appender);
         for (LoggerConfig logger : config.getLoggers().values()) {

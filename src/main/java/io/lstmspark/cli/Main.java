@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 BenchJobCommand.class, BenchSoakCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    /** The log file's default, unless the environment names another. */
+    /** The environment variable naming the log file when --log-file is not given. */
     static final String LOG_FILE_ENV = "LSTM_SPARK_LOG_FILE";
 
     @CommandLine.Spec

@@ -88,6 +88,8 @@ public final class LstmSparkJob {
                 passes.quarantine(counts);
             }
             report.lap(stage, stageStartedNanos);
+            stage = "report_and_publish"; // named only in a failed run's report
+            stageStartedNanos = System.nanoTime();
 
             phases.enter("report", config.output().path());
             RunReport written = report.succeeded(model, counts, tasks,

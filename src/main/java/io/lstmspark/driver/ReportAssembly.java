@@ -59,7 +59,8 @@ final class ReportAssembly {
         Map<String, Long> millis = new LinkedHashMap<>(stageMillis);
         millis.put(stage + "_failed", (System.nanoTime() - stageStartedNanos) / 1_000_000);
         return new FailedRunReport(started.toString(), Instant.now().toString(), LstmSparkException.oneLine(failure),
-                LstmSparkException.essence(failure).getClass().getName(), config.rendered(), countsSoFar, millis, config.output().path());
+                LstmSparkException.essence(failure).getClass().getName(), config.rendered(), countsSoFar, millis,
+                config.output().path());
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {

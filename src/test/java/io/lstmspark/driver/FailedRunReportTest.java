@@ -23,7 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A partitioned run that fails reports beside its partition, inside the table, and leaves every partition as it was. */
+/** A partitioned run that fails reports beside its partition, inside the table, and keeps every partition. */
 class FailedRunReportTest {
 
     @TempDir
@@ -32,7 +32,8 @@ class FailedRunReportTest {
     private JobConfig config(String model, String input, Path output, String runDate) {
         return Jobs.config(null, "input.path=" + input, "input.series-id=id", "input.timestamp=ts",
                 "input.features=x0,x1", "model.path=" + model, "outputs.h=hidden_state", "output.path=" + output,
-                "output.mode=overwrite", "output.partition-by=[run_date]", "output.constant-columns.run_date=" + runDate);
+                "output.mode=overwrite", "output.partition-by=[run_date]",
+                "output.constant-columns.run_date=" + runDate);
     }
 
     private static List<String> files(Path root) throws IOException {

@@ -64,7 +64,8 @@ class LiveProgressTest {
                 .filter(p -> p.tasksDone() == 0 && p.windows() > 0).toList();
         assertTrue(whileRunning.size() >= 2, "updates before the only task ended: " + watcher.updates.size());
         assertTrue(whileRunning.stream().allMatch(p -> p.windows() <= report.counts().windowsWritten()
-                && p.tasksTotal() == 1 && p.left().isEmpty() && p.pass().equals("output")), whileRunning.get(0)::toString);
+                        && p.tasksTotal() == 1 && p.left().isEmpty() && p.pass().equals("output")),
+                whileRunning.get(0)::toString);
         assertTrue(whileRunning.get(0).windows() < report.counts().windowsWritten(), whileRunning.get(0)::toString);
         assertTrue(whileRunning.get(whileRunning.size() - 1).windows() > whileRunning.get(0).windows(),
                 "windows grow as batches are done");
