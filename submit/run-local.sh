@@ -5,6 +5,7 @@
 #   submit/run-local.sh conf/sample.conf window.stride=4 output.path=out/demo
 #   submit/run-local.sh window.stride=4                  # overrides alone apply to conf/sample.conf
 #   submit/run-local.sh --conf spark.sql.shuffle.partitions=64   # a Spark setting (or spark.KEY=VALUE)
+#   submit/run-local.sh --verbose --log-file out/run.log          # run's options, before or among overrides
 #   submit/run-local.sh --command inspect MODEL_DIR      # any other lstm-spark command
 #
 # Environment: JAVA_OPTS (extra JVM options, e.g. -Xmx8g), SPARK_MASTER (default local[*]).
@@ -20,7 +21,7 @@ command=run
 if [[ "${1:-}" == "--command" ]]; then
   command=$2
   shift 2
-elif [[ $# -eq 0 || "$1" == *=* || "$1" == --conf* ]]; then
+elif [[ $# -eq 0 || "$1" == *=* || "$1" == --* ]]; then
   set -- conf/sample.conf "$@"
 fi
 

@@ -29,4 +29,30 @@ public abstract class LstmSparkException extends RuntimeException {
         }
         return Optional.empty();
     }
+
+    /** What a report of {@code failure} names: the user error inside it, or else its root cause. */
+    public static Throwable essence(Throwable failure) {
+        Optional<LstmSparkException> userError = find(failure);
+        if (userError.isPresent()) {
+            return userError.get();
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /**
+     * A failure in one line, for a console or a report: a user error's message, or else the root
+     * cause's type and the first line of its message (Spark's own messages hold whole stack traces).
+     */
+    public static String oneLine(Throwable failure) {
+        Throwable essence = essence(failure);
+        if (essence instanceof LstmSparkException) {
+            return essence.getMessage();
+        }
+        String message = essence.getMessage() == null ? "" : essence.getMessage().lines().findFirst().orElse("");
+        return essence.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
 }

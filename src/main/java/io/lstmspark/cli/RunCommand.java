@@ -1,9 +1,10 @@
 package io.lstmspark.cli;
 
-import io.lstmspark.LstmSparkException;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.config.JobConfigLoader;
 import io.lstmspark.driver.LstmSparkJob;
+import io.lstmspark.driver.PassProgress;
+import io.lstmspark.driver.RunWatcher;
 import io.lstmspark.output.PosixLocalFileSystem;
 import io.lstmspark.report.RunReport;
 import java.io.File;
@@ -15,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,9 +24,11 @@ import picocli.CommandLine.Parameters;
 /** {@code run [CONFIG] [key=value ...]}: the batch job. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Reads time series, evaluates the LSTM over windows and writes Parquet plus a run report.")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, FailureNotes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    private static final long PROGRESS_LOG_SECONDS = 10;
+    private static final String HEARTBEAT_INTERVAL = "spark.executor.heartbeatInterval";
+    private static final String LOCAL_HEARTBEAT_INTERVAL = "2s";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,29 +42,53 @@ final class RunCommand implements Callable<Integer> {
             description = "A Spark setting of the job's session, as spark-submit takes it.")
     Map<String, String> sparkSettings = new LinkedHashMap<>();
 
+    @Option(names = "--no-progress",
+            description = "Log progress as lines even on a terminal (without a terminal, it always is).")
+    boolean noProgress;
+
+    /** Where the failed run's report went, if it got that far. */
+    private volatile String failedRunReport;
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        JobConfig config = config();
+        SparkSession spark = session(sparkSettings);
         try {
-            JobConfig config = config();
-            SparkSession spark = session(sparkSettings);
-            try {
-                RunReport report = LstmSparkJob.run(spark, config);
-                spec.commandLine().getOut().printf("lstm-spark: %d windows written to %s%n",
-                        report.counts().windowsWritten(), config.output().path());
-            } finally {
-                spark.stop();
-            }
-            return 0;
-        } catch (Exception e) {
-            // Spark's failures are checked SparkExceptions that Scala lets through undeclared.
-            Optional<LstmSparkException> userError = LstmSparkException.find(e);
-            if (userError.isEmpty()) {
-                throw e;
-            }
-            LOG.debug("Run refused", e);
-            spec.commandLine().getErr().println("lstm-spark: error: " + userError.get().getMessage());
-            return LstmSparkException.EXIT_CODE;
+            RunReport report = LstmSparkJob.run(spark, config, watcher());
+            spec.commandLine().getOut().printf("lstm-spark: %d windows written to %s%n",
+                    report.counts().windowsWritten(), config.output().path());
+        } finally {
+            spark.stop();
         }
+        return 0;
+    }
+
+    @Override
+    public List<String> failureNotes() {
+        return failedRunReport == null ? List.of()
+                : List.of("the failed run's report: " + failedRunReport + " (output.path is as it was)");
+    }
+
+    /** A live bar on a terminal, log lines otherwise; keeps where a failed run's report went. */
+    private RunWatcher watcher() {
+        RunWatcher shown = noProgress || System.console() == null ? RunWatcher.logLines(PROGRESS_LOG_SECONDS)
+                : new ProgressBarWatcher();
+        return new RunWatcher() {
+            @Override
+            public void progress(PassProgress progress) {
+                shown.progress(progress);
+            }
+
+            @Override
+            public void passEnded(PassProgress last) {
+                shown.passEnded(last);
+            }
+
+            @Override
+            public void failedRunReport(String path) {
+                failedRunReport = path;
+            }
+        };
     }
 
     /** The job's configuration; spark.KEY=VALUE arguments join the --conf settings instead. */
@@ -90,8 +115,14 @@ final class RunCommand implements Callable<Integer> {
      */
     private static SparkSession session(Map<String, String> settings) {
         SparkSession.Builder builder = PosixLocalFileSystem.use(SparkSession.builder().appName("lstm-spark"));
-        if (!new SparkConf().contains("spark.master") && !settings.containsKey("spark.master")) {
+        SparkConf given = new SparkConf();
+        if (!given.contains("spark.master") && !settings.containsKey("spark.master")) {
             builder.master("local[*]");
+        }
+        String master = settings.getOrDefault("spark.master", given.get("spark.master", "local[*]"));
+        if (master.startsWith("local") && !given.contains(HEARTBEAT_INTERVAL)) {
+            // In-process executors: heartbeats cost nothing, and bring running tasks' progress sooner.
+            builder.config(HEARTBEAT_INTERVAL, LOCAL_HEARTBEAT_INTERVAL);
         }
         settings.forEach(builder::config);
         return builder.getOrCreate();

@@ -12,6 +12,7 @@ import io.lstmspark.report.TaskStats;
 import io.lstmspark.report.html.ChartSamples;
 import io.lstmspark.report.html.HtmlReport;
 import io.lstmspark.series.InputDataException;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -35,52 +36,72 @@ public final class LstmSparkJob {
 
     private final SparkSession spark;
     private final JobConfig config;
+    private final RunWatcher watcher;
+    private final ReportAssembly report;
+    /** The stage running now and when it began, for a failed run's report. */
+    private String stage = "input_check";
+    private long stageStartedNanos = System.nanoTime();
 
-    private LstmSparkJob(SparkSession spark, JobConfig config) {
+    private LstmSparkJob(SparkSession spark, JobConfig config, RunWatcher watcher) {
         this.spark = spark;
         this.config = config;
+        this.watcher = watcher;
+        this.report = new ReportAssembly(config);
     }
 
+    /** Runs the job, logging progress every 5 s. */
     public static RunReport run(SparkSession spark, JobConfig config) {
-        return new LstmSparkJob(spark, config).run();
+        return run(spark, config, RunWatcher.logLines(5));
     }
 
-    private RunReport run() {
-        ReportAssembly report = new ReportAssembly(config);
-        long t0 = System.nanoTime();
+    /** Runs the job, telling {@code watcher} its progress and where a failed run's report went. */
+    public static RunReport run(SparkSession spark, JobConfig config, RunWatcher watcher) {
+        String what = config.mode().name().toLowerCase(Locale.ROOT) + " " + config.input().path() + " -> "
+                + config.output().path();
+        try (SparkPhases phases = new SparkPhases(spark.sparkContext(), what)) {
+            LOG.info("Spark job group {}: {}", phases.group(), what);
+            return new LstmSparkJob(spark, config, watcher).run(phases);
+        }
+    }
+
+    private RunReport run(SparkPhases phases) {
+        phases.enter("read and check", "input " + inputName() + ", output " + config.output().path());
         OutputColumns.check(config);
         InputSteps input = InputSteps.read(spark, config.input(), config.storage().inputTable());
         OutputTarget target = OutputTarget.prepare(spark, config);
-        report.lap("input_check", t0);
-
-        long t1 = System.nanoTime();
-        LstmTransform transform = LstmTransform.define(spark, config, input);
-        CheckedModel model = transform.model();
-        BacktestPass.checkColumns(config, model.call());
-        report.lap("model_check", t1);
-
+        LstmTransform transform = null;
         boolean published = false;
         try {
-            long t2 = System.nanoTime();
-            List<TaskStats> tasks = transform.writeRows(target::writeWindows);
-            report.lap("read_window_infer_write", t2);
+            nextStage("model_check");
+            phases.enter("check model", config.model().path());
+            transform = LstmTransform.define(spark, config, input);
+            CheckedModel model = transform.model();
+            BacktestPass.checkColumns(config, model.call());
+
+            nextStage("read_window_infer_write");
+            phases.enter("windows -> model -> output", inputName() + " -> " + config.model().path()
+                    + " -> " + config.output().path());
+            List<TaskStats> tasks = transform.writeRows(target::writeWindows, watcher);
             Counts counts = Counts.of(tasks);
             checkInputHadRows(counts);
             warnOfNonFiniteOutputs(counts);
 
-            long t3 = System.nanoTime();
+            nextStage("quarantine");
             if (counts.quarantineRecords() > 0) {
-                transform.writeQuarantine(counts, target::writeQuarantine);
+                phases.enter("quarantine pass", config.output().path() + "/" + QuarantineRecords.DIRECTORY);
+                transform.writeQuarantine(counts, target::writeQuarantine, watcher);
             }
-            report.lap("quarantine", t3);
 
-            long t4 = System.nanoTime();
+            nextStage("report_backtest_and_samples");
+            phases.enter("report", config.output().path());
             Dataset<Row> rowsWritten = counts.windowsWritten() > 0
                     ? HorizonRows.perForecast(target.readWritten(), config.forecast()) : null;
             Backtest backtest = rowsWritten == null ? null : BacktestPass.run(spark, config, input, rowsWritten);
             ChartSamples samples = rowsWritten == null ? ChartSamples.none("No charts: the run wrote no rows.")
                     : ReportSamples.gather(spark, config, model, input, rowsWritten);
-            report.lap("report_backtest_and_samples", t4);
+            report.lap(stage, stageStartedNanos);
+            stage = "report_and_publish"; // named only in a failed run's report
+            stageStartedNanos = System.nanoTime();
 
             RunReport written = report.succeeded(model, counts, tasks,
                     input.skippedFiles(spark, config.input(), counts.inputRows())).withBacktest(backtest);
@@ -88,13 +109,37 @@ public final class LstmSparkJob {
             target.writeHtmlReport(HtmlReport.FILE_NAME, HtmlReport.render(written, samples, tasks));
             target.publish();
             published = true;
+            target.removeFailedReport();
             logSummary(counts);
             return written;
+        } catch (Exception e) {
+            // Spark's failures arrive as undeclared checked exceptions: report whatever was thrown.
+            writeFailedReport(target, e, transform == null ? List.of() : transform.outputTasksSoFar());
+            throw e;
         } finally {
-            // Spark's failures arrive as undeclared checked exceptions: clean up whatever was thrown.
             if (!published) {
                 target.abandon();
             }
+        }
+    }
+
+    /** Ends the stage running now (its wall time goes in the report) and begins {@code next}. */
+    private void nextStage(String next) {
+        report.lap(stage, stageStartedNanos);
+        stage = next;
+        stageStartedNanos = System.nanoTime();
+    }
+
+    /** Writes the failed run's report beside the untouched output; a failure to write it must not hide the run's. */
+    private void writeFailedReport(OutputTarget target, Throwable failure, List<TaskStats> tasksSoFar) {
+        try {
+            URI written = target.writeFailedReport(report.failed(failure, stage, stageStartedNanos,
+                    Counts.of(tasksSoFar))).toUri();
+            String path = "file".equals(written.getScheme()) ? written.getPath() : written.toString();
+            LOG.info("Wrote the failed run's report to {}", path);
+            watcher.failedRunReport(path);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -89,13 +89,18 @@ public final class LstmTransform {
         return model;
     }
 
-    /** Runs the output pass, its rows written by {@code writer} in one Spark job. */
-    List<TaskStats> writeRows(Consumer<Dataset<Row>> writer) {
-        return passes.outputs(writer);
+    /** Runs the output pass, its rows written by {@code writer} in one Spark job, its progress told to {@code watcher}. */
+    List<TaskStats> writeRows(Consumer<Dataset<Row>> writer, RunWatcher watcher) {
+        return passes.outputs(writer, watcher);
+    }
+
+    /** What the output pass's tasks that ended did, also when it failed. */
+    List<TaskStats> outputTasksSoFar() {
+        return passes.outputTasksSoFar();
     }
 
     /** Runs the quarantine pass after the output pass counted {@code first}. */
-    void writeQuarantine(Counts first, Consumer<Dataset<Row>> writer) {
-        passes.quarantine(first, writer);
+    void writeQuarantine(Counts first, Consumer<Dataset<Row>> writer, RunWatcher watcher) {
+        passes.quarantine(first, writer, watcher);
     }
 }

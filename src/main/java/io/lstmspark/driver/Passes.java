@@ -124,16 +124,21 @@ final class Passes {
         return quarantine.define(onNan == JobConfig.OnNan.QUARANTINE);
     }
 
-    /** Runs the output pass, its rows written by {@code writer}. */
-    List<TaskStats> outputs(Consumer<Dataset<Row>> writer) {
-        return namingUnreadableFiles(() -> runPass(spark, outputs, writer));
+    /** Runs the output pass, its rows written by {@code writer}, its progress told to {@code watcher}. */
+    List<TaskStats> outputs(Consumer<Dataset<Row>> writer, RunWatcher watcher) {
+        return namingUnreadableFiles(() -> runPass(spark, outputs, writer, "output", watcher));
+    }
+
+    /** What the output pass's tasks that ended did, also when the pass failed; empty before it started. */
+    List<TaskStats> outputTasksSoFar() {
+        return outputs.taskStats();
     }
 
     /** Runs the quarantine pass after an output pass that counted {@code first}; {@code writer} writes its records. */
-    void quarantine(Counts first, Consumer<Dataset<Row>> writer) {
+    void quarantine(Counts first, Consumer<Dataset<Row>> writer, RunWatcher watcher) {
         boolean outputsSetAside = onNan == JobConfig.OnNan.QUARANTINE && !first.nanOutputs().isEmpty();
         checkSamePass(first, Counts.of(namingUnreadableFiles(
-                () -> runPass(spark, quarantine.define(outputsSetAside), writer))));
+                () -> runPass(spark, quarantine.define(outputsSetAside), writer, "quarantine", watcher))));
     }
 
     /** Runs a pass; a file Spark fails to read mid-job (e.g. a CSV, or Parquet pages) is a user error naming it. */
@@ -158,14 +163,17 @@ final class Passes {
         return new Defined(rows, progress, stats);
     }
 
-    /** One Spark job over the sorted steps: the pass's rows written by {@code writer}. */
-    private static List<TaskStats> runPass(SparkSession spark, Defined pass, Consumer<Dataset<Row>> writer) {
-        JobProgress listener = new JobProgress(pass.progress().id());
+    /** One Spark job over the sorted steps: the pass's rows written by {@code writer}, its progress watched. */
+    private static List<TaskStats> runPass(SparkSession spark, Defined pass, Consumer<Dataset<Row>> writer,
+                                           String passName, RunWatcher watcher) {
+        JobProgress listener = new JobProgress(passName, pass.progress().id(), watcher);
         spark.sparkContext().addSparkListener(listener);
+        watcher.progress(listener.current());
         try {
             writer.accept(pass.rows());
         } finally {
             spark.sparkContext().removeSparkListener(listener);
+            watcher.passEnded(listener.current());
         }
         return pass.taskStats();
     }

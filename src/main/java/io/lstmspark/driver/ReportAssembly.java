@@ -1,10 +1,12 @@
 package io.lstmspark.driver;
 
+import io.lstmspark.LstmSparkException;
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.model.ModelCall;
 import io.lstmspark.model.keras.StateTapPlanner;
 import io.lstmspark.model.keras.TapCheck;
 import io.lstmspark.report.Counts;
+import io.lstmspark.report.FailedRunReport;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
 import java.time.Instant;
@@ -46,6 +48,19 @@ final class ReportAssembly {
                 stageMillis,
                 model.taps().map(ReportAssembly::tapInfo).orElse(null),
                 skippedFiles);
+    }
+
+    /**
+     * The report of a run that failed in {@code stage}, which began at {@code stageStartedNanos}.
+     *
+     * @param countsSoFar of the output pass's tasks that ended
+     */
+    FailedRunReport failed(Throwable failure, String stage, long stageStartedNanos, Counts countsSoFar) {
+        Map<String, Long> millis = new LinkedHashMap<>(stageMillis);
+        millis.put(stage + "_failed", (System.nanoTime() - stageStartedNanos) / 1_000_000);
+        return new FailedRunReport(started.toString(), Instant.now().toString(), LstmSparkException.oneLine(failure),
+                LstmSparkException.essence(failure).getClass().getName(), config.rendered(), countsSoFar, millis,
+                config.output().path());
     }
 
     private static RunReport.StateTapInfo tapInfo(StateTapPlanner.Plan plan) {

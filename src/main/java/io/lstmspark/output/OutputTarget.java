@@ -3,6 +3,7 @@ package io.lstmspark.output;
 import static org.apache.spark.sql.functions.lit;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.report.FailedRunReport;
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -187,7 +188,7 @@ public final class OutputTarget {
 
     /** Writes the HTML page of the report beside the JSON one, as {@code file}. */
     public Path writeHtmlReport(String file, String html) {
-        Path path = new Path(dataLocation(root()), file);
+        Path path = new Path(table != null ? table.reportLocation() : dataLocation(root()), file);
         try (OutputStream out = fs.create(path, true)) {
             out.write(html.getBytes(StandardCharsets.UTF_8));
             return path;
@@ -198,7 +199,32 @@ public final class OutputTarget {
 
     /** This run's rows as written so far, before publish, for the report's read-back. */
     public Dataset<Row> readWritten() {
-        return spark.read().parquet(dataLocation(root()).toString());
+        return table != null ? table.readWritten() : spark.read().format(format).load(dataLocation(root()).toString());
+    }
+
+    /**
+     * Writes a failed run's report beside what the run would have replaced, as
+     * {@code _<name>.failed_run_report.json} ({@code _run_date_2026-11-26.failed_run_report.json} beside a
+     * partition; the leading underscore keeps Spark's readers of the parent from reading it); what is at the
+     * target stays untouched.
+     */
+    public Path writeFailedReport(FailedRunReport report) {
+        return report.writeTo(failedReportPath(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Removes the report an earlier failed run left beside the output this run has now published. */
+    public void removeFailedReport() {
+        try {
+            fs.delete(failedReportPath(), false);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the earlier failed run's report {}: {}", failedReportPath(), e.getMessage());
+        }
+    }
+
+    private Path failedReportPath() {
+        Path data = table != null ? table.reportLocation() : dataLocation(target);
+        // Spark lists "_a=1" names as partitions: an '=' in the name would make readers of the table read it.
+        return new Path(data.getParent(), "_" + data.getName().replace('=', '_') + FailedRunReport.SUFFIX);
     }
 
     /**

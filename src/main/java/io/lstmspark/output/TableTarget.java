@@ -94,11 +94,25 @@ final class TableTarget {
     }
 
     Path writeReport(RunReport report) {
+        return report.writeTo(reportLocation().toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Where this run's reports go: output.report-path, under the partition's directories when partitioned. */
+    Path reportLocation() {
         Path location = new Path(reportPath);
         for (String column : partitionBy) {
             location = new Path(location, ExternalCatalogUtils.getPartitionPathString(column, constants.get(column)));
         }
-        return report.writeTo(location.toString(), spark.sparkContext().hadoopConfiguration());
+        return location;
+    }
+
+    /** This run's rows in the table: those holding its constant columns' values (its partition, if any). */
+    Dataset<Row> readWritten() {
+        Dataset<Row> rows = spark.table(table);
+        for (Map.Entry<String, String> constant : constants.entrySet()) {
+            rows = rows.where(col(constant.getKey()).cast("string").equalTo(lit(constant.getValue())));
+        }
+        return rows;
     }
 
     /**

@@ -22,7 +22,7 @@ public final class SparkTask implements MapPartitionsFunction<Row, Row> {
     private final CollectionAccumulator<TaskStats> taskStats;
 
     /**
-     * @param progress  windows done, added as each task ends (see {@link TaskEnvironment#progress()})
+     * @param progress  windows done, added as the task goes (see {@link TaskEnvironment#progress()})
      * @param taskStats every task's stats
      */
     public SparkTask(TaskPlan plan, LongAccumulator progress, CollectionAccumulator<TaskStats> taskStats) {

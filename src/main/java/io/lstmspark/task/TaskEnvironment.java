@@ -11,8 +11,8 @@ import java.util.function.LongConsumer;
  *
  * @param atTaskEnd runs the given action when the task ends, however it ends (a failure, or a consumer
  *                  that stops pulling rows)
- * @param progress  takes, when the task ends, the windows it did (written by the first pass, cut by the
- *                  quarantine pass), for the driver's progress log
+ * @param progress  takes, after each batch and when the task ends, the windows done since it last took
+ *                  some (written by the first pass, cut by the quarantine pass): for the driver's progress
  * @param stats     takes the task's stats when its last row is out
  */
 record TaskEnvironment(TaskIdentity identity, Consumer<Runnable> atTaskEnd, LongConsumer progress,

@@ -55,6 +55,8 @@ abstract class TaskPipeline implements Iterator<Row> {
     private long modelNanos;
     private final long startedNanos = System.nanoTime();
     private long lastProgressNanos = startedNanos;
+    /** Windows already added to {@link TaskEnvironment#progress()}. */
+    private long windowsReported;
     private boolean finished;
 
     /** @param role names the task's Arrow allocator */
@@ -143,6 +145,7 @@ abstract class TaskPipeline implements Iterator<Row> {
             throw new IllegalStateException("failure injected by spark.lstmspark.test.failFirstAttemptOfPartition "
                     + "in partition " + task.partition() + " after " + counts.batches() + " batch(es)");
         }
+        reportProgress();
         logProgress(false);
     }
 
@@ -177,10 +180,17 @@ abstract class TaskPipeline implements Iterator<Row> {
             // Releases the Arrow memory; closing the allocator fails the task if anything leaked.
             taskBatch.close();
         }
-        environment.progress().accept(emitsOutputs ? counts.windowsWritten() : counts.windowsCut());
+        reportProgress();
         environment.stats().accept(new TaskStats(task.executorId(), task.host(), task.pid(), task.partition(), counts,
                 modelLoads, plan.modelKey().threads().toString(), modelNanos, System.nanoTime() - startedNanos));
         logProgress(true);
+    }
+
+    /** Adds the windows done since the last call to the task's progress, which the driver shows while it runs. */
+    private void reportProgress() {
+        long windows = emitsOutputs ? counts.windowsWritten() : counts.windowsCut();
+        environment.progress().accept(windows - windowsReported);
+        windowsReported = windows;
     }
 
     private void logProgress(boolean done) {

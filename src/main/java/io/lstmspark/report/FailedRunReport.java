@@ -1,0 +1,66 @@
+package io.lstmspark.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The report of a run that failed, written where the run's output would have gone but beside it
+ * ({@value #SUFFIX}): what failed in one line, the counts of the tasks that ended before it, and the
+ * wall time of each stage done.
+ *
+ * @param error       the failure in one line: a user error's message, or the root cause
+ * @param counts      of the output pass's tasks that ended before the failure (all zero if none did)
+ * @param stageMillis the stages done, then the one that failed, with "_failed" appended
+ * @param outputPath  output.path, which the run left as it was
+ */
+public record FailedRunReport(
+        String startedAt,
+        String failedAt,
+        String error,
+        String errorType,
+        Map<String, Object> config,
+        Counts counts,
+        Map<String, Long> stageMillis,
+        String outputPath) {
+
+    /** Appended to the name of what the run would have replaced, with an underscore before it. */
+    public static final String SUFFIX = ".failed_run_report.json";
+
+    @JsonProperty("status")
+    public String status() {
+        return "failed";
+    }
+
+    @JsonProperty("tool")
+    public String tool() {
+        return "lstm-spark";
+    }
+
+    @JsonProperty("version")
+    public String version() {
+        return Version.current();
+    }
+
+    /** Writes the report as {@code path}, replacing an earlier failed run's. */
+    public Path writeTo(Path path, Configuration hadoopConf) {
+        try {
+            FileSystem fs = path.getFileSystem(hadoopConf);
+            if (fs instanceof LocalFileSystem local) {
+                fs = local.getRawFileSystem(); // no .crc file beside it, in a directory that is not the run's
+            }
+            try (OutputStream out = fs.create(path, true)) {
+                RunReport.mapper().writeValue(out, this);
+            }
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the failed run's report to " + path, e);
+        }
+    }
+}
