@@ -22,7 +22,9 @@ public record JobConfig(
         int batchSize,
         long batchMaxBytes,
         Output output,
-        Map<String, Object> rendered) {
+        Map<String, Object> rendered,
+        Optional<ScalingConfig> scaling,
+        ForecastFrequency forecastFrequency) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,

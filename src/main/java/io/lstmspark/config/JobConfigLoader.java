@@ -35,7 +35,8 @@ public final class JobConfigLoader {
 
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
-    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns");
+    private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
+            "scaling.inverse");
 
     private JobConfigLoader() {
     }
@@ -211,10 +212,13 @@ public final class JobConfigLoader {
                     .withFallback(c.root().withOnlyKey("stream"))
                     .withFallback(c.root().withOnlyKey("forecast")).withFallback(c.root().withOnlyKey("model"))
                     .withFallback(c.root().withOnlyKey("outputs")).withFallback(c.root().withOnlyKey("batch"))
-                    .withFallback(c.root().withOnlyKey("output")).unwrapped();
+                    .withFallback(c.root().withOnlyKey("output"))
+                    .withFallback(c.root().withOnlyKey("scaling")).unwrapped();
             refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
-                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered);
+                    atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
+                    ScalingConfig.parse(c, input.features(), outputs, stringMap(c, "scaling.inverse")),
+                    ForecastFrequency.parse(c));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }

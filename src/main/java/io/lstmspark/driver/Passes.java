@@ -11,6 +11,7 @@ import io.lstmspark.output.StreamRows;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.StepReader;
 import io.lstmspark.series.WindowSpec;
 import io.lstmspark.task.ExecutionPlan;
 import io.lstmspark.task.SparkTask;
@@ -63,15 +64,18 @@ final class Passes {
     /** Window modes (extract, forecast): windows cut from steps sorted by {@link StepOrdering#sortedSteps}. */
     static Passes windows(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted, long maxGap,
                           CheckedModel model, OutputTarget target) {
+        StepReader.Layout layout = input.layout().withScaling(
+                ScalingPlan.forTasks(config, sorted.schema().fieldNames(), model.call().outputs()));
         ExecutionPlan plan = new ExecutionPlan(
-                new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
+                new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), layout, maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
                 model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
                 Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
-                        OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs()),
+                        OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs(),
+                                ScalingPlan.outputParameters(config)),
                         target::writeWindows),
                 outputsSetAside -> runPass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
@@ -81,13 +85,15 @@ final class Passes {
     /** Stream mode: chunks of steps sorted by {@link StepOrdering#chunkMajorSteps}, the chunk index last. */
     static Passes stream(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted,
                          CheckedModel model, OutputTarget target) {
-        StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
+        StepReader.Layout layout = input.layout().withScaling(
+                ScalingPlan.forTasks(config, sorted.schema().fieldNames(), model.call().outputs()));
+        StreamPlan plan = new StreamPlan(layout, sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                model.call().outputs()), target::writeWindows),
+                                model.call().outputs(), ScalingPlan.outputParameters(config)), target::writeWindows),
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> runPass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),

@@ -6,6 +6,7 @@ import io.lstmspark.model.ElementType;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.WindowRows;
+import io.lstmspark.series.FeatureScaling;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.SkipReason;
@@ -14,6 +15,7 @@ import io.lstmspark.series.Window;
 import io.lstmspark.series.WindowCutter;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,11 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     private final ExecutionPlan plan;
     private final StepReader reader;
     private final WindowCutter cutter;
+    private final FeatureScaling scaling;
+    /** Scaling parameters of the windows in the batch, 2 per feature per window. */
+    private final double[] batchParams;
+    /** The parameters of the series the cutter last took a step of. */
+    private final double[] cutSeriesParams;
 
     WindowPipeline(Iterator<Row> steps, ExecutionPlan plan, TaskEnvironment environment) {
         super(steps, plan, environment, "window-task");
@@ -39,6 +46,10 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
         this.reader = new StepReader(plan.layout(), plan.maxGap() != WindowCutter.NO_MAX_GAP,
                 plan.inputType() == ElementType.FLOAT32);
         this.cutter = new WindowCutter(plan.windows(), plan.featureCount(), plan.maxGap(), this);
+        this.scaling = plan.layout().scaling();
+        int perWindow = scaling.active() ? 2 * plan.featureCount() : 0;
+        this.batchParams = new double[batch == null ? 0 : batch.capacity() * perWindow];
+        this.cutSeriesParams = new double[perWindow];
     }
 
     @Override
@@ -57,6 +68,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail());
         }
         cutter.accept(reader.seriesId(), reader.timestamp(), reader.time(), reader.values(), reader.problem());
+        if (scaling.perSeries()) {
+            System.arraycopy(reader.scalingParams(), 0, cutSeriesParams, 0, cutSeriesParams.length);
+        }
     }
 
     @Override
@@ -91,6 +105,12 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     public void window(Window window) {
         counts.countWindowCut();
         if (batch != null) {
+            if (scaling.active()) {
+                // A forecast window is cut when the next series' first row arrives: the reader then holds its params.
+                double[] params = !scaling.perSeries() || Objects.equals(window.seriesId(), reader.seriesId())
+                        ? reader.scalingParams() : cutSeriesParams;
+                System.arraycopy(params, 0, batchParams, batch.size() * params.length, params.length);
+            }
             addToBatch(window);
         }
     }
@@ -135,7 +155,7 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
             if (faults.isEmpty() || admit(faults, "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
                 counts.countWindowWritten();
                 if (emitsOutputs) {
-                    WindowRows.emit(batch, outputs, w, pending::add);
+                    WindowRows.emit(batch, outputs, w, scaling, batchParams, pending::add);
                 }
             } else if (!emitsOutputs) {
                 setAside(batch.seriesId(w), batch.start(w), batch.end(w), faults);
