@@ -44,10 +44,12 @@ final class InputSteps {
     private final DataType seriesIdType;
     private final DataType timestampType;
     private final Optional<InputFiles.Footers> footers;
+    private final boolean filtered;
 
     private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType,
-                       Optional<InputFiles.Footers> footers) {
+                       Optional<InputFiles.Footers> footers, boolean filtered) {
         this.steps = steps;
+        this.filtered = filtered;
         this.footers = footers;
         this.layout = layout;
         this.seriesIdType = seriesIdType;
@@ -92,7 +94,25 @@ final class InputSteps {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
                 in.seriesId(), in.timestamp());
         return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
-                timestampType, footers);
+                timestampType, footers, false);
+    }
+
+    /**
+     * The steps that pass {@code predicate}, a condition on the read columns: Spark pushes it through the
+     * projection to the scan, before any exchange.
+     */
+    InputSteps filtered(Column predicate) {
+        return new InputSteps(steps.filter(predicate), layout, seriesIdType, timestampType, footers, true);
+    }
+
+    /** Whether only part of the input is read (forecast history), so that fewer rows than the files hold is expected. */
+    boolean filtered() {
+        return filtered;
+    }
+
+    /** Whether the timestamp was text in the input, parsed after the read. */
+    boolean textTimestamp() {
+        return layout.rawTimestamp() >= 0;
     }
 
     /**
@@ -160,7 +180,9 @@ final class InputSteps {
         }
         InputFiles.Footers footers = this.footers.get();
         List<RunReport.SkippedInputFile> skipped = new ArrayList<>(footers.skipped());
-        if (rowsRead == footers.rows()) {
+        // With a history filter fewer rows than the footers hold are read by design: files skipped part-way
+        // cannot be told from that, only those whose footer could not be read.
+        if (rowsRead == footers.rows() || filtered) {
             return skipped;
         }
         // The hash makes Spark decode the job's columns: a count alone reads only the footers.

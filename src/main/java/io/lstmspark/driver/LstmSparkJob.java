@@ -9,6 +9,7 @@ import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.SkipReason;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -53,6 +54,10 @@ public final class LstmSparkJob {
         long t1 = System.nanoTime();
         CheckedModel model = CheckedModel.check(spark, config);
         report.lap("model_check", t1);
+        long th = System.nanoTime();
+        ForecastHistory history = ForecastHistory.plan(spark, config, input, model.windowLength());
+        input = history.apply(input);
+        report.lap("forecast_history", th);
 
         boolean published = false;
         try {
@@ -70,8 +75,9 @@ public final class LstmSparkJob {
             }
             report.lap("quarantine", t3);
 
+            warnOfShortHistory(counts);
             RunReport written = report.succeeded(model, counts, tasks,
-                    input.skippedFiles(spark, config.input(), counts.inputRows()));
+                    input.skippedFiles(spark, config.input(), counts.inputRows()), history.report(counts.inputRows()));
             target.writeReport(written);
             target.publish();
             published = true;
@@ -104,6 +110,14 @@ public final class LstmSparkJob {
                         + "path and the upstream job, or set input.on-bad = quarantine to write an empty result");
             }
             LOG.warn("Input {} has no rows", config.input().path());
+        }
+    }
+
+    private void warnOfShortHistory(Counts counts) {
+        Long tooShort = counts.skipped().get(SkipReason.FEWER_STEPS_WITHIN_LOOKBACK.label());
+        if (tooShort != null) {
+            LOG.warn("{} series have fewer than window.length steps within the forecast history read (irregular or "
+                    + "gappy steps) and got no forecast: widen forecast.lookback", tooShort);
         }
     }
 

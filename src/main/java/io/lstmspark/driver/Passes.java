@@ -71,7 +71,7 @@ final class Passes {
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
                 model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
-                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN));
+                Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN), input.filtered());
         return new Passes(config,
                 () -> runPass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs(),

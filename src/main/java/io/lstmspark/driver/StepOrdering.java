@@ -83,6 +83,11 @@ final class StepOrdering {
 
     /** The cutoff as a literal of the timestamp column's type, checked here rather than in every task. */
     private Column cutoff(String cutoff, DataType timestampType) {
+        return lit(cutoffValue(cutoff, timestampType));
+    }
+
+    /** forecast.cutoff as a value of the timestamp column's type; refused when it is not one. */
+    Object cutoffValue(String cutoff, DataType timestampType) {
         Column literal = lit(cutoff).cast(timestampType);
         Row value;
         try {
@@ -94,6 +99,6 @@ final class StepOrdering {
             throw new ConfigException("forecast.cutoff '" + cutoff + "' is not a valid " + timestampType.simpleString()
                     + " (the type of input.timestamp '" + config.input().timestamp() + "')");
         }
-        return lit(value.get(0));
+        return value.get(0);
     }
 }

@@ -30,7 +30,9 @@ public record RunReport(
         Map<String, ExecutorInfo> executors,
         Map<String, Long> stageMillis,
         @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> scaling,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ForecastRead forecastRead) {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
@@ -41,6 +43,16 @@ public record RunReport(
 
     /** An input file Spark skipped as unreadable (ignoreCorruptFiles): its rows are in no count. */
     public record SkippedInputFile(String path, String reason) {
+    }
+
+    /**
+     * What forecast mode read: steps from {@code from} to {@code cutoff} (pushed down to the scan), or
+     * everything; {@code rowsRead} counts the input rows after that filter.
+     *
+     * @param cutoffSource forecast.cutoff, or the latest timestamp of the input
+     */
+    public record ForecastRead(String filter, String from, String cutoff, String cutoffSource, String lookback,
+                               long rowsRead, long cutoffMillis) {
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {

@@ -17,10 +17,13 @@ import io.lstmspark.series.WindowSpec;
  * @param failFirstAttemptOfPartition test hook: this partition's first attempt fails mid-way (-1: none)
  * @param timeZone                    Spark's session time zone, in which quarantine records show timestamps
  * @param afterCutoffField            the field that flags rows after forecast.cutoff, or -1 without a cutoff
+ * @param historyFiltered             forecast mode read only the history before the cutoff: a series too short in
+ *                                    it is skipped for that reason
  */
 public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
-                     int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField)
+                     int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField,
+                     boolean historyFiltered)
         implements TaskPlan {
 
     /** The two passes over the sorted steps. */
@@ -36,7 +39,8 @@ public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long m
     /** @param outputsSetAside the first pass set windows aside for their outputs: this pass must evaluate too */
     public ExecutionPlan forQuarantine(boolean outputsSetAside) {
         return new ExecutionPlan(windows, layout, maxGap, onBad, outputsSetAside ? Emit.QUARANTINE_EVALUATED
-                : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField);
+                : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField,
+                historyFiltered);
     }
 
     @Override

@@ -143,6 +143,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
 
     @Override
     public void skipped(Object seriesId, long steps, SkipReason reason) {
+        if (plan.historyFiltered() && reason == SkipReason.SERIES_SHORTER_THAN_WINDOW) {
+            reason = SkipReason.FEWER_STEPS_WITHIN_LOOKBACK;
+        }
         counts.countSkipped(reason.label());
         LOG.debug("Series {}: {} steps give no window ({})", seriesId, steps, reason.label());
     }

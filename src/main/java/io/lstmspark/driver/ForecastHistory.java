@@ -1,0 +1,104 @@
+package io.lstmspark.driver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import io.lstmspark.config.JobConfig;
+import io.lstmspark.config.WindowMode;
+import io.lstmspark.report.RunReport;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forecast mode reads only the history its windows can use: the steps from {@code cutoff - lookback}
+ * to the cutoff, as a plain predicate on the timestamp column, which Spark pushes to the Parquet scan
+ * (row groups whose statistics lie outside are skipped, date-partition folders pruned). The lookback
+ * is forecast.lookback, or window.length steps of forecast.frequency; without either, everything is read.
+ */
+final class ForecastHistory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastHistory.class);
+
+    private final Optional<Column> filter;
+    private final RunReport.ForecastRead report;
+
+    private ForecastHistory(Optional<Column> filter, RunReport.ForecastRead report) {
+        this.filter = filter;
+        this.report = report;
+    }
+
+    /** Decides the filter; the latest timestamp, when it is the cutoff, takes one aggregate over the input. */
+    static ForecastHistory plan(SparkSession spark, JobConfig config, InputSteps input, int windowLength) {
+        if (config.mode() != WindowMode.FORECAST) {
+            return new ForecastHistory(Optional.empty(), null);
+        }
+        Optional<Duration> history = config.forecastFrequency().history(windowLength);
+        String timestamp = config.input().timestamp();
+        DataType type = input.timestampType();
+        boolean filterable = type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType)
+                || type.equals(DataTypes.DateType);
+        if (history.isEmpty() || !filterable || input.textTimestamp()) {
+            LOG.info("Forecast mode reads every input row: {}", history.isEmpty()
+                    ? "set forecast.frequency (or forecast.lookback) to read only the last window's history"
+                    : "input.timestamp '" + timestamp + "' is " + (input.textTimestamp() ? "text, parsed after the read"
+                    : type.simpleString()) + ", which the history filter does not take");
+            return new ForecastHistory(Optional.empty(), new RunReport.ForecastRead("none: every row is read", null,
+                    config.forecastCutoff().orElse(null), config.forecastCutoff().isPresent() ? "forecast.cutoff"
+                    : "latest", null, 0, 0));
+        }
+        long started = System.nanoTime();
+        Object cutoff;
+        String cutoffSource;
+        if (config.forecastCutoff().isPresent()) {
+            cutoff = new StepOrdering(spark, config).cutoffValue(config.forecastCutoff().get(), type);
+            cutoffSource = "forecast.cutoff";
+        } else {
+            Row latest = input.steps().agg(max(col(timestamp))).first();
+            cutoff = latest.isNullAt(0) ? null : latest.get(0);
+            cutoffSource = "latest timestamp of the input";
+        }
+        long cutoffMillis = (System.nanoTime() - started) / 1_000_000;
+        if (cutoff == null) {
+            return new ForecastHistory(Optional.empty(), new RunReport.ForecastRead("none: the input has no "
+                    + "timestamps", null, null, cutoffSource, null, 0, cutoffMillis));
+        }
+        // Evaluated here, so that the scan gets a literal (a date bound is floored to the day: a little more is read).
+        Object from = spark.range(1).select(lit(cutoff).minus(expr("INTERVAL '" + history.get().toSeconds()
+                + "' SECOND")).cast(type)).first().get(0);
+        Column ts = col(timestamp);
+        // Rows without a timestamp are read too: tasks report them as they would without the filter.
+        Column predicate = ts.isNull().or(ts.geq(lit(from)).and(ts.leq(lit(cutoff))));
+        String lookback = config.forecastFrequency().lookback().map(Duration::toString)
+                .orElse(history.get() + " (" + (config.forecastFrequency().lookbackSteps().isPresent()
+                        ? config.forecastFrequency().lookbackSteps().getAsLong() : windowLength)
+                        + " steps of forecast.frequency)");
+        LOG.info("Forecast mode reads the steps from {} to {} ({} of {}): {}", from, cutoff, cutoffSource, timestamp,
+                lookback);
+        return new ForecastHistory(Optional.of(predicate), new RunReport.ForecastRead(predicate.toString(),
+                String.valueOf(from), String.valueOf(cutoff), cutoffSource, lookback, 0, cutoffMillis));
+    }
+
+    /** The input, filtered to the history when there is a filter. */
+    InputSteps apply(InputSteps input) {
+        return filter.map(input::filtered).orElse(input);
+    }
+
+    boolean filters() {
+        return filter.isPresent();
+    }
+
+    /** For the run report; null outside forecast mode. */
+    RunReport.ForecastRead report(long rowsRead) {
+        return report == null ? null : new RunReport.ForecastRead(report.filter(), report.from(), report.cutoff(),
+                report.cutoffSource(), report.lookback(), rowsRead, report.cutoffMillis());
+    }
+}
