@@ -4,12 +4,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.unix_micros;
 
 import io.lstmspark.config.JobConfig;
 import io.lstmspark.config.WindowMode;
 import io.lstmspark.report.RunReport;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,10 +36,22 @@ final class ForecastHistory {
 
     private final Optional<Column> filter;
     private final RunReport.ForecastRead report;
+    /** The Parquet files that hold the history, when their statistics leave out others. */
+    private final Optional<List<String>> files;
+    private final SparkSession spark;
+    private final JobConfig.Input in;
 
     private ForecastHistory(Optional<Column> filter, RunReport.ForecastRead report) {
+        this(filter, report, Optional.empty(), null, null);
+    }
+
+    private ForecastHistory(Optional<Column> filter, RunReport.ForecastRead report, Optional<List<String>> files,
+                            SparkSession spark, JobConfig.Input in) {
         this.filter = filter;
         this.report = report;
+        this.files = files;
+        this.spark = spark;
+        this.in = in;
     }
 
     /** Decides the filter; the latest timestamp, when it is the cutoff, takes one aggregate over the input. */
@@ -53,14 +71,21 @@ final class ForecastHistory {
                     : type.simpleString()) + ", which the history filter does not take");
             return new ForecastHistory(Optional.empty(), new RunReport.ForecastRead("none: every row is read", null,
                     config.forecastCutoff().orElse(null), config.forecastCutoff().isPresent() ? "forecast.cutoff"
-                    : "latest", null, 0, 0));
+                    : "latest", null, 0, 0, null));
         }
         long started = System.nanoTime();
+        Optional<List<TimestampStatistics>> statistics = type.equals(DataTypes.TimestampType)
+                ? statistics(input.footers()) : Optional.empty();
         Object cutoff;
         String cutoffSource;
         if (config.forecastCutoff().isPresent()) {
             cutoff = new StepOrdering(spark, config).cutoffValue(config.forecastCutoff().get(), type);
             cutoffSource = "forecast.cutoff";
+        } else if (statistics.isPresent() && statistics.get().stream().anyMatch(TimestampStatistics::rows)) {
+            long latest = statistics.get().stream().filter(TimestampStatistics::rows)
+                    .mapToLong(TimestampStatistics::maxMicros).max().orElseThrow();
+            cutoff = spark.range(1).select(timestamp_micros(lit(latest)).cast(type)).first().get(0);
+            cutoffSource = "latest timestamp of the input (Parquet statistics)";
         } else {
             Row latest = input.steps().agg(max(col(timestamp))).first();
             cutoff = latest.isNullAt(0) ? null : latest.get(0);
@@ -69,7 +94,7 @@ final class ForecastHistory {
         long cutoffMillis = (System.nanoTime() - started) / 1_000_000;
         if (cutoff == null) {
             return new ForecastHistory(Optional.empty(), new RunReport.ForecastRead("none: the input has no "
-                    + "timestamps", null, null, cutoffSource, null, 0, cutoffMillis));
+                    + "timestamps", null, null, cutoffSource, null, 0, cutoffMillis, null));
         }
         // Evaluated here, so that the scan gets a literal (a date bound is floored to the day: a little more is read).
         Object from = spark.range(1).select(lit(cutoff).minus(expr("INTERVAL '" + history.get().toSeconds()
@@ -83,13 +108,56 @@ final class ForecastHistory {
                         + " steps of forecast.frequency)");
         LOG.info("Forecast mode reads the steps from {} to {} ({} of {}): {}", from, cutoff, cutoffSource, timestamp,
                 lookback);
+        Optional<List<String>> files = statistics.isEmpty() || !prunable(spark, config.input().path()) ? Optional.empty()
+                : neededFiles(spark, input.footers().orElseThrow(), from, cutoff);
+        files.ifPresent(needed -> LOG.info("Forecast mode reads {} of the input's {} Parquet files, the others' "
+                + "timestamps lie outside", needed.size(), input.footers().orElseThrow().timestamps().size()));
         return new ForecastHistory(Optional.of(predicate), new RunReport.ForecastRead(predicate.toString(),
-                String.valueOf(from), String.valueOf(cutoff), cutoffSource, lookback, 0, cutoffMillis));
+                String.valueOf(from), String.valueOf(cutoff), cutoffSource, lookback, 0, cutoffMillis,
+                files.map(needed -> needed.size() + " of " + input.footers().orElseThrow().timestamps().size())
+                        .orElse(null)), files, spark, config.input());
+    }
+
+    /** Every readable file's timestamp range, when the statistics of all give one. */
+    private static Optional<List<TimestampStatistics>> statistics(Optional<InputFiles.Footers> footers) {
+        if (footers.isEmpty() || footers.get().timestamps().isEmpty()
+                || footers.get().timestamps().values().stream().anyMatch(Optional::isEmpty)) {
+            return Optional.empty();
+        }
+        return Optional.of(footers.get().timestamps().values().stream().map(Optional::orElseThrow).toList());
+    }
+
+    /** The files that may hold a row of [from, cutoff] or one without timestamp; empty when that is all of them. */
+    private static Optional<List<String>> neededFiles(SparkSession spark, InputFiles.Footers footers, Object from,
+                                                      Object cutoff) {
+        Row bounds = spark.range(1).select(unix_micros(lit(from).cast(DataTypes.TimestampType)),
+                unix_micros(lit(cutoff).cast(DataTypes.TimestampType))).first();
+        List<String> needed = footers.timestamps().entrySet().stream()
+                .filter(e -> e.getValue().orElseThrow().needed(bounds.getLong(0), bounds.getLong(1)))
+                .map(Map.Entry::getKey).toList();
+        return needed.isEmpty() || needed.size() == footers.timestamps().size() ? Optional.empty()
+                : Optional.of(needed);
+    }
+
+    /** A directory (no glob), under which files can be named one by one with the directory as basePath. */
+    private static boolean prunable(SparkSession spark, String path) {
+        if (path.matches(".*[*?\\[{].*")) {
+            return false;
+        }
+        try {
+            Path dir = new Path(path);
+            return dir.getFileSystem(spark.sessionState().newHadoopConf()).getFileStatus(dir).isDirectory();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The input, filtered to the history when there is a filter. */
     InputSteps apply(InputSteps input) {
-        return filter.map(input::filtered).orElse(input);
+        if (filter.isEmpty()) {
+            return input;
+        }
+        return files.isPresent() ? input.filtered(filter.get(), spark, in, files.get()) : input.filtered(filter.get());
     }
 
     boolean filters() {
@@ -99,6 +167,6 @@ final class ForecastHistory {
     /** For the run report; null outside forecast mode. */
     RunReport.ForecastRead report(long rowsRead) {
         return report == null ? null : new RunReport.ForecastRead(report.filter(), report.from(), report.cutoff(),
-                report.cutoffSource(), report.lookback(), rowsRead, report.cutoffMillis());
+                report.cutoffSource(), report.lookback(), rowsRead, report.cutoffMillis(), report.files());
     }
 }

@@ -63,6 +63,11 @@ final class InputSteps {
             footers = Optional.of(InputFiles.checkParquet(spark.sessionState().newHadoopConf(), raw.inputFiles(),
                     InputFiles.columnKeys(in), InputFiles.ignoresCorruptFiles(spark, in.options())));
         }
+        return project(raw, in, footers);
+    }
+
+    /** The job's columns of {@code raw}, checked; features as doubles. */
+    private static InputSteps project(Dataset<Row> raw, JobConfig.Input in, Optional<InputFiles.Footers> footers) {
         InputColumns.Checked checked = InputColumns.check(raw.schema(), in.path(), in.seriesId(), in.timestamp(),
                 in.features());
         List<Column> columns = new ArrayList<>();
@@ -103,6 +108,21 @@ final class InputSteps {
      */
     InputSteps filtered(Column predicate) {
         return new InputSteps(steps.filter(predicate), layout, seriesIdType, timestampType, footers, true);
+    }
+
+    /**
+     * As {@link #filtered(Column)}, reading only {@code files} of the Parquet input (found from their
+     * statistics to hold the rows the predicate can pass), so that Spark does not even plan tasks for the others.
+     * Partition columns are still taken from the folders under input.path.
+     */
+    InputSteps filtered(Column predicate, SparkSession spark, JobConfig.Input in, List<String> files) {
+        Dataset<Row> raw = spark.read().format("parquet").options(in.options()).option("basePath", in.path())
+                .load(files.toArray(String[]::new));
+        return project(raw, in, footers).filtered(predicate);
+    }
+
+    Optional<InputFiles.Footers> footers() {
+        return footers;
     }
 
     /** Whether only part of the input is read (forecast history), so that fewer rows than the files hold is expected. */

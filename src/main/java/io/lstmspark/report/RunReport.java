@@ -50,9 +50,10 @@ public record RunReport(
      * everything; {@code rowsRead} counts the input rows after that filter.
      *
      * @param cutoffSource forecast.cutoff, or the latest timestamp of the input
+     * @param files        Parquet files read of the input's, when their statistics left some out
      */
     public record ForecastRead(String filter, String from, String cutoff, String cutoffSource, String lookback,
-                               long rowsRead, long cutoffMillis) {
+                               long rowsRead, long cutoffMillis, @JsonInclude(JsonInclude.Include.NON_NULL) String files) {
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {

@@ -119,6 +119,28 @@ class ForecastHistoryTest {
     }
 
     @Test
+    void filesWhoseTimestampsLieOutsideTheHistoryAreNotRead() {
+        // Four files of consecutive 500-hour stretches, written as appends would be.
+        String byTime = dir.resolve("by-time").toString();
+        SparkSession spark = TestSpark.session();
+        String type = spark.conf().get("spark.sql.parquet.outputTimestampType");
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        try {
+            spark.read().parquet(input).repartitionByRange(4, org.apache.spark.sql.functions.col("ts")).write()
+                    .parquet(byTime);
+        } finally {
+            spark.conf().set("spark.sql.parquet.outputTimestampType", type);
+        }
+        String[] args = job("by-time-out", "forecast.frequency=1h");
+        args[0] = "input.path=" + byTime;
+        RunReport report = Jobs.run(null, args);
+        assertEquals("1 of 4", report.forecastRead().files());
+        assertEquals("latest timestamp of the input (Parquet statistics)", report.forecastRead().cutoffSource());
+        assertEquals(SERIES * LENGTH + 1, report.counts().inputRows());
+        assertEquals(hour(STEPS - 1), bySeries("by-time-out").get("s0").getAs("window_end"));
+    }
+
+    @Test
     void aLookbackWideEnoughForGappySeriesGivesThemAForecast() {
         RunReport report = Jobs.run(null, job("wide", "forecast.lookback=1900h"));
         Map<String, Row> rows = bySeries("wide");
