@@ -89,7 +89,7 @@ final class ForecastHistoryBench {
         boolean met = time <= 1.2 && rows <= 2;
         return String.format(Locale.ROOT, "| (i) forecast, %d series of %,d vs %,d hourly steps, forecast.frequency "
                         + "= 1h: read-window-infer-write | %.2f s vs %.2f s (x%.2f); rows read %,d vs %,d (x%.2f); the "
-                        + "latest timestamp (one aggregate) %.2f s vs %.2f s | time <= x1.2, rows read <= x2 %s |%n",
+                        + "cutoff and files to read found in %.2f s vs %.2f s | time <= x1.2, rows read <= x2 %s |%n",
                 series, steps, steps * 100L, smallSeconds, largeSeconds, time, small.get("input_rows").asLong(),
                 large.get("input_rows").asLong(), rows, small.at("/stage_millis/forecast_history").asDouble() / 1000,
                 large.at("/stage_millis/forecast_history").asDouble() / 1000, met ? "(met)" : "(missed)");
