@@ -152,6 +152,40 @@ class ScalingJobTest {
         assertEquals(hour(7), b.getAs("window_end"));
     }
 
+    /** Extract mode: every window of scaled steps, the forecast scaled back into x1's units, against the oracle. */
+    @Test
+    void extractModeFeedsScaledWindowsAndScalesTheForecastBack() {
+        int length = 4;
+        String input = TestData.writeParquet(dir.resolve("extract-in"), TestData.rows(7, 9), TestData.SCHEMA);
+        Path model = io.lstmspark.testing.TestModels.savedModel(dir.resolve("extract-model"), 2, 3, length, 23);
+        SampleWeights weights = SampleWeights.read(dir.resolve("extract-model").resolve("weights"));
+        double[] min = {-1, -2};
+        double[] max = {1, 1.5};
+        Jobs.run(null, "input.path=" + input, "input.series-id=id", "input.timestamp=ts", "input.features=x0,x1",
+                "model.path=" + model, "outputs.forecast=forecast", "scaling.type=minmax", "scaling.min=[-1, -2]",
+                "scaling.max=[1, 1.5]", "scaling.feature-range=[-1, 1]", "scaling.inverse.forecast=x1",
+                "output.path=" + dir.resolve("extract-out"));
+        List<Row> rows = TestSpark.session().read().parquet(dir.resolve("extract-out").toString()).collectAsList();
+        assertEquals(4 + 6, rows.size(), "every window of both series");
+        for (Row row : rows) {
+            int s = Integer.parseInt(((String) row.getAs("series_id")).substring(1));
+            Timestamp start = row.getAs("window_start");
+            int first = (int) ((start.getTime() - TestData.minute(0).getTime()) / 60_000);
+            double[][] scaled = new double[length][2];
+            for (int t = 0; t < length; t++) {
+                int step = first + t;
+                double[] x = {Math.sin(0.3 * step + s), Math.cos(0.2 * step) - s / 10.0};
+                for (int f = 0; f < 2; f++) {
+                    scaled[t][f] = (x[f] - min[f]) / (max[f] - min[f]) * 2 - 1;
+                }
+            }
+            LstmOracle.States states = LstmOracle.run(weights.lstm(), scaled);
+            double y = LstmOracle.dense(states.lastH(), weights.denseKernel(), weights.denseBias())[0];
+            double back = (y + 1) / 2 * (max[1] - min[1]) + min[1];
+            Tolerance.assertClose(back, Rows.floats(row, "forecast")[0], 1e-5, "s" + s + " @ " + start);
+        }
+    }
+
     /** Stream mode carries state over chunks of scaled steps: the oracle runs once over the whole scaled series. */
     @Test
     void streamModeFeedsScaledStepsAndScalesOutputsBack() {
