@@ -38,6 +38,8 @@ public final class StepReader {
     private final boolean needsTime;
     private final boolean float32;
     private final double[] values;
+    /** The values as the input holds them, before scaling. */
+    private final double[] rawValues;
     private final FeatureScaling scaling;
     /** The row's series' scaling parameters, 2 per feature. */
     private final double[] scalingParams;
@@ -57,6 +59,7 @@ public final class StepReader {
         this.needsTime = needsTime;
         this.float32 = float32;
         this.values = new double[layout.featureNames().size()];
+        this.rawValues = new double[values.length];
         this.scaling = layout.scaling();
         this.scalingParams = new double[2 * values.length];
         if (scaling.active() && !scaling.perSeries()) {
@@ -97,9 +100,11 @@ public final class StepReader {
             RowProblem valueProblem;
             if (row.isNullAt(field)) {
                 values[f] = Double.NaN;
+                rawValues[f] = Double.NaN;
                 valueProblem = RowProblem.NULL_VALUE;
             } else {
                 values[f] = row.getDouble(field);
+                rawValues[f] = values[f];
                 valueProblem = RowProblem.ofValue(values[f]);
                 if (valueProblem == null && scaling.active()) {
                     // The one place feature values enter: windows, chunks and anything cut later are in model units.
@@ -141,6 +146,11 @@ public final class StepReader {
     /** The step's values; valid until the next read. */
     public double[] values() {
         return values;
+    }
+
+    /** The step's values as the input holds them (before scaling); valid until the next read. */
+    public double[] rawValues() {
+        return rawValues;
     }
 
     /** The scaling parameters of the last row's series (2 per feature); valid until the next read. */

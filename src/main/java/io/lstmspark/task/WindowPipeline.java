@@ -127,8 +127,12 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     @Override
     public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
         // The row kept came first in the sort: the smallest feature values (StepOrdering.sortedSteps).
+        double[] kept = cutter.lastStepValues();
+        for (int f = 0; f < kept.length && scaling.active(); f++) {
+            kept[f] = scaling.invert(kept[f], f, reader.scalingParams(), 0);
+        }
         leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp; kept "
-                + featureText(cutter.lastStepValues()) + ", dropped " + featureText(reader.values()));
+                + featureText(kept) + ", dropped " + featureText(reader.rawValues()));
     }
 
     /** Feature values as "x0=1.0, x1=2.0" (null values read as NaN). */
