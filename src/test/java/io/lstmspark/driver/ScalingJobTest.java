@@ -186,6 +186,21 @@ class ScalingJobTest {
         }
     }
 
+    @Test
+    void aDuplicateRowIsReportedWithTheInputsValuesNotScaledOnes() {
+        List<Row> rows = new ArrayList<>(TestData.rows(6));
+        rows.add(RowFactory.create("s0", TestData.minute(3), 5.0, 6.0));
+        String input = TestData.writeParquet(dir.resolve("dup-in"), rows, TestData.SCHEMA);
+        Path model = io.lstmspark.testing.TestModels.savedModel(dir.resolve("dup-model"), 2, 3, 4, 3);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Jobs.run(null,
+                "input.path=" + input, "input.series-id=id", "input.timestamp=ts", "input.features=x0,x1",
+                "model.path=" + model, "outputs.forecast=forecast", "scaling.type=standard", "scaling.mean=[10, 20]",
+                "scaling.std=[2, 4]", "output.path=" + dir.resolve("dup-out")));
+        String message = io.lstmspark.LstmSparkException.find(e).orElseThrow().getMessage();
+        // Of the two rows the one with the smaller values is kept: the generated one, sin(0.9) and cos(0.6).
+        assertTrue(message.contains("kept x0=0.78332690") && message.contains("dropped x0=5.0, x1=6.0"), message);
+    }
+
     /** Stream mode carries state over chunks of scaled steps: the oracle runs once over the whole scaled series. */
     @Test
     void streamModeFeedsScaledStepsAndScalesOutputsBack() {
