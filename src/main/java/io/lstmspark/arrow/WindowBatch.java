@@ -108,6 +108,10 @@ public final class WindowBatch implements AutoCloseable {
         return capacity;
     }
 
+    public int features() {
+        return features;
+    }
+
     public boolean isFull() {
         return size == capacity;
     }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  *   <li>(e) peak heap and resident memory of (b), and of (b) on 10x the windows;
  *   <li>(f) resident memory over thousands of batches of the per-batch path, in a JVM of its own;
  *   <li>(g) per-step states of every step: stream mode against (c), on the same input and on 10x;
- *   <li>(h) the same model from a Keras file, built by lstm-spark, against its SavedModel export.
+ *   <li>(h) the same model from a Keras file, built by lstm-spark, against its SavedModel export;
+ *   <li>(i) forecast mode on a short and a 100 times longer history of the same series (the sample model).
  * </ul>
  * Jobs run in fresh JVMs, each after a warm-up job, so that their memory figures are their own.
  */
@@ -83,10 +84,26 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0 skips).")
     int soakBatches;
 
+    @Option(names = "--history-series", defaultValue = "500",
+            description = "Row (i): series of the forecast-history pair (default: ${DEFAULT-VALUE}; 0 skips).")
+    int historySeries;
+
+    @Option(names = "--history-steps", defaultValue = "240",
+            description = "Row (i): hourly steps per series of the short history; the long one has 100 times as many "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int historySteps;
+
+    @Option(names = "--only-history", description = "Run row (i) alone.")
+    boolean onlyHistory;
+
     @Override
     public Integer call() throws Exception {
         int slots = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Files.createDirectories(workDir);
+        if (onlyHistory) {
+            System.out.println("| measure | result | target |\n|---|---|---|\n" + historyRow(slots));
+            return 0;
+        }
         if (!Files.isDirectory(model)) {
             throw new IllegalArgumentException("--model " + model + " is not a directory: run from the repository's "
                     + "root or name a Keras LSTM SavedModel taking [?, " + LENGTH + ", " + FEATURES + "]");
@@ -144,6 +161,9 @@ public final class BenchCommand implements Callable<Integer> {
             JsonNode kerasJob = jobs.job(slots, input, file, outputs, "h");
             table += BenchTable.kerasFileRow(file, rates, kerasJob, exportJob);
         }
+        if (historySeries > 0) {
+            table += historyRow(slots);
+        }
         System.out.println(table);
         if (record.isPresent()) {
             String entry = "\n### " + LocalDate.now() + ": `./submit/bench.sh --windows " + windows
@@ -156,4 +176,20 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private String historyRow(int slots) throws Exception {
+        Path small;
+        Path large;
+        SparkSession spark = SparkSession.builder().master("local[" + slots + "]").appName("lstm-spark bench data")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            small = ForecastHistoryBench.write(spark, workDir, historySeries, historySteps);
+            large = ForecastHistoryBench.write(spark, workDir, historySeries, historySteps * 100);
+        } finally {
+            spark.stop();
+        }
+        ChildJvm jobs = new ChildJvm(heap, workDir);
+        JsonNode smallJob = ForecastHistoryBench.job(jobs, slots, small, workDir, "i-short");
+        JsonNode largeJob = ForecastHistoryBench.job(jobs, slots, large, workDir, "i-long");
+        return ForecastHistoryBench.row(historySeries, historySteps, smallJob, largeJob);
+    }
 }

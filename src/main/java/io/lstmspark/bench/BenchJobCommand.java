@@ -61,6 +61,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("first_run_seconds", firstSeconds);
             result.put("windows", report.counts().windowsWritten());
             result.put("input_rows", report.counts().inputRows());
+            result.put("stage_millis", report.stageMillis());
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
             result.put("peak_heap_bytes", liveHeap.peakAfterGc());
             Runtime.getRuntime().gc();

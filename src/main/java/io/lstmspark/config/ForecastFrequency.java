@@ -29,16 +29,7 @@ public record ForecastFrequency(String text, Optional<Duration> duration, Option
             }
             return Optional.of(new ForecastFrequency(text, Optional.empty(), OptionalLong.of(amount)));
         }
-        Duration duration;
-        try {
-            duration = c.getDuration(key);
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(key + " '" + text + "' is neither a duration (1h, 1d, 15 minutes) nor a "
-                    + "whole number (for integer timestamps)", e);
-        }
-        if (duration.isZero() || duration.isNegative()) {
-            throw new ConfigException(key + " '" + text + "' must be a positive duration, e.g. 1h");
-        }
+        Duration duration = ForecastLookback.duration(key, text);
         return Optional.of(new ForecastFrequency(text, Optional.of(duration), OptionalLong.empty()));
     }
 }

@@ -26,7 +26,9 @@ public record JobConfig(
         ForecastSettings forecast,
         /* forecast.actuals: output column -> the input feature it forecasts (backtest errors) */
         Map<String, String> forecastActuals,
-        Storage storage) {
+        Storage storage,
+        Optional<ScalingConfig> scaling,
+        ForecastLookback forecastLookback) {
 
     public record Input(String path, String format, String seriesId, String timestamp, List<String> features,
                         int partitions, Map<String, String> options, Optional<String> timestampFormat,

@@ -36,7 +36,7 @@ public final class JobConfigLoader {
     static final String DEFAULTS_RESOURCE = "lstm-spark-defaults.conf";
     /** Sections whose keys are the user's own names, not lstm-spark's. */
     private static final List<String> FREE_SECTIONS = List.of("outputs", "input.options", "output.constant-columns",
-            "forecast.feedback", ForecastActuals.KEY, "output.options");
+            "forecast.feedback", ForecastActuals.KEY, "output.options", "scaling.inverse");
 
     private JobConfigLoader() {
     }
@@ -212,13 +212,16 @@ public final class JobConfigLoader {
                     .withFallback(c.root().withOnlyKey("stream"))
                     .withFallback(c.root().withOnlyKey("forecast")).withFallback(c.root().withOnlyKey("model"))
                     .withFallback(c.root().withOnlyKey("outputs")).withFallback(c.root().withOnlyKey("batch"))
-                    .withFallback(c.root().withOnlyKey("output")).unwrapped();
+                    .withFallback(c.root().withOnlyKey("output"))
+                    .withFallback(c.root().withOnlyKey("scaling")).unwrapped();
             refuseFraction(c, "batch.max-bytes");
             return new JobConfig(input, mode, window, streamLayout, optional(c, "forecast.cutoff"), model, outputs,
                     atLeast(c, "batch.size", 1), c.getBytes("batch.max-bytes"), output, rendered,
                     ForecastSettings.read(c, mode, input.features(), outputs),
                     ForecastActuals.read(c, mode, outputs, input.features()),
-                    StorageKeys.storage(c, stringMap(c, "output.options")));
+                    StorageKeys.storage(c, stringMap(c, "output.options")),
+                    ScalingConfig.parse(c, input.features(), outputs, stringMap(c, "scaling.inverse")),
+                    ForecastLookback.parse(c));
         } catch (WrongType | BadValue e) {
             throw new ConfigException("configuration: " + e.getMessage(), e);
         }

@@ -48,8 +48,10 @@ final class InputFiles {
      *
      * @param skipped    files whose footer did not read (only when Spark skips such files)
      * @param rowsByFile rows each readable file holds
+     * @param timestamps each readable file's timestamp range, where its statistics give one
      */
-    record Footers(List<RunReport.SkippedInputFile> skipped, Map<String, Long> rowsByFile) {
+    record Footers(List<RunReport.SkippedInputFile> skipped, Map<String, Long> rowsByFile,
+                   Map<String, Optional<TimestampStatistics>> timestamps) {
         long rows() {
             return rowsByFile.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -69,12 +71,16 @@ final class InputFiles {
         Map<String, String> firstType = new LinkedHashMap<>();
         Map<String, String> firstLacking = new LinkedHashMap<>();
         Map<String, Long> rowsByFile = new LinkedHashMap<>();
+        Map<String, Optional<TimestampStatistics>> timestamps = new LinkedHashMap<>();
+        String timestampColumn = columnKeys.entrySet().stream().filter(e -> e.getValue().equals("input.timestamp"))
+                .map(Map.Entry::getKey).findFirst().orElse("");
         for (String file : sorted) {
             MessageType schema;
             try (ParquetFileReader reader = ParquetFileReader.open(
                     HadoopInputFile.fromPath(new Path(file), hadoopConf))) {
                 schema = reader.getFooter().getFileMetaData().getSchema();
                 rowsByFile.put(file, reader.getRecordCount());
+                timestamps.put(file, TimestampStatistics.of(reader.getFooter(), timestampColumn));
             } catch (IOException | RuntimeException e) {
                 String why = firstLine(e);
                 if (ignoreCorrupt) {
@@ -109,7 +115,7 @@ final class InputFiles {
                         + "must hold every column the job reads");
             }
         }
-        return new Footers(skipped, rowsByFile);
+        return new Footers(skipped, rowsByFile, timestamps);
     }
 
     /** The job's columns (series id, timestamp, features) with the configuration key that names each. */

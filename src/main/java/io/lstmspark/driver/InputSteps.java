@@ -46,10 +46,12 @@ final class InputSteps {
     private final DataType seriesIdType;
     private final DataType timestampType;
     private final Optional<InputFiles.Footers> footers;
+    private final boolean filtered;
 
     private InputSteps(Dataset<Row> steps, StepReader.Layout layout, DataType seriesIdType, DataType timestampType,
-                       Optional<InputFiles.Footers> footers) {
+                       Optional<InputFiles.Footers> footers, boolean filtered) {
         this.steps = steps;
+        this.filtered = filtered;
         this.footers = footers;
         this.layout = layout;
         this.seriesIdType = seriesIdType;
@@ -73,7 +75,7 @@ final class InputSteps {
 
     /**
      * Steps from input already loaded: the job's read, or the caller's Dataset (the DataFrame API);
-     * {@code source} names it in messages.
+     * {@code source} names it in messages; features as doubles.
      */
     static InputSteps of(Dataset<Row> raw, JobConfig.Input in, String source, Optional<InputFiles.Footers> footers) {
         InputColumns.Checked checked = InputColumns.check(raw.schema(), source, in.seriesId(), in.timestamp(),
@@ -107,7 +109,40 @@ final class InputSteps {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, in.features(), rawTimestamp, malformed,
                 in.seriesId(), in.timestamp());
         return new InputSteps(raw.select(columns.toArray(Column[]::new)), layout, checked.seriesIdType(),
-                timestampType, footers);
+                timestampType, footers, false);
+    }
+
+    /**
+     * The steps that pass {@code predicate}, a condition on the read columns: Spark pushes it through the
+     * projection to the scan, before any exchange.
+     */
+    InputSteps filtered(Column predicate) {
+        return new InputSteps(steps.filter(predicate), layout, seriesIdType, timestampType, footers, true);
+    }
+
+    /**
+     * As {@link #filtered(Column)}, reading only {@code files} of the Parquet input (found from their
+     * statistics to hold the rows the predicate can pass), so that Spark does not even plan tasks for the others.
+     * Partition columns are still taken from the folders under input.path.
+     */
+    InputSteps filtered(Column predicate, SparkSession spark, JobConfig.Input in, List<String> files) {
+        Dataset<Row> raw = spark.read().format("parquet").options(in.options()).option("basePath", in.path())
+                .load(files.toArray(String[]::new));
+        return of(raw, in, in.path(), footers).filtered(predicate);
+    }
+
+    Optional<InputFiles.Footers> footers() {
+        return footers;
+    }
+
+    /** Whether only part of the input is read (forecast history), so that fewer rows than the files hold is expected. */
+    boolean filtered() {
+        return filtered;
+    }
+
+    /** Whether the timestamp was text in the input, parsed after the read. */
+    boolean textTimestamp() {
+        return layout.rawTimestamp() >= 0;
     }
 
     /**
@@ -179,7 +214,9 @@ final class InputSteps {
         }
         InputFiles.Footers footers = this.footers.get();
         List<RunReport.SkippedInputFile> skipped = new ArrayList<>(footers.skipped());
-        if (rowsRead == footers.rows()) {
+        // With a history filter fewer rows than the footers hold are read by design: files skipped part-way
+        // cannot be told from that, only those whose footer could not be read.
+        if (rowsRead == footers.rows() || filtered) {
             return skipped;
         }
         // The hash makes Spark decode the job's columns: a count alone reads only the footers.

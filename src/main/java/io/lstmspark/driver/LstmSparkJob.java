@@ -12,6 +12,7 @@ import io.lstmspark.report.TaskStats;
 import io.lstmspark.report.html.ChartSamples;
 import io.lstmspark.report.html.HtmlReport;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.SkipReason;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -103,8 +104,10 @@ public final class LstmSparkJob {
             stage = "report_and_publish"; // named only in a failed run's report
             stageStartedNanos = System.nanoTime();
 
+            warnOfShortHistory(counts);
             RunReport written = report.succeeded(model, counts, tasks,
-                    input.skippedFiles(spark, config.input(), counts.inputRows())).withBacktest(backtest);
+                    transform.input().skippedFiles(spark, config.input(), counts.inputRows()),
+                    transform.history().report(counts.inputRows())).withBacktest(backtest);
             target.writeReport(written);
             target.writeHtmlReport(HtmlReport.FILE_NAME, HtmlReport.render(written, samples, tasks));
             target.publish();
@@ -157,6 +160,14 @@ public final class LstmSparkJob {
     private String inputName() {
         return config.storage().inputTable().map(table -> "input.table " + table)
                 .orElse("input.path " + config.input().path());
+    }
+
+    private void warnOfShortHistory(Counts counts) {
+        Long tooShort = counts.skipped().get(SkipReason.FEWER_STEPS_WITHIN_LOOKBACK.label());
+        if (tooShort != null) {
+            LOG.warn("{} series have fewer than window.length steps within the forecast history read (irregular or "
+                    + "gappy steps) and got no forecast: widen forecast.lookback", tooShort);
+        }
     }
 
     private void warnOfNonFiniteOutputs(Counts counts) {

@@ -22,11 +22,16 @@ import org.apache.spark.sql.types.StructType;
 public final class LstmTransform {
 
     private final CheckedModel model;
+    private final ForecastHistory history;
+    /** The steps the passes read: the input, filtered to the forecast history when there is one. */
+    private final InputSteps input;
     private final Passes passes;
     private Passes.Defined quarantine;
 
-    private LstmTransform(CheckedModel model, Passes passes) {
+    private LstmTransform(CheckedModel model, ForecastHistory history, InputSteps input, Passes passes) {
         this.model = model;
+        this.history = history;
+        this.input = input;
         this.passes = passes;
     }
 
@@ -40,9 +45,12 @@ public final class LstmTransform {
     }
 
     /** Checks the model against the configuration and defines the mode's passes over {@code input}. */
-    static LstmTransform define(SparkSession spark, JobConfig config, InputSteps input) {
-        long maxGap = MaxGap.inUnitsOf(input.timestampType(), config);
+    static LstmTransform define(SparkSession spark, JobConfig config, InputSteps steps) {
+        long maxGap = MaxGap.inUnitsOf(steps.timestampType(), config);
         CheckedModel model = CheckedModel.check(spark, config);
+        // Forecast mode reads only the history its windows need (forecast.frequency / forecast.lookback).
+        ForecastHistory history = ForecastHistory.plan(spark, config, steps, model.windowLength());
+        InputSteps input = history.apply(steps);
         StepOrdering ordering = new StepOrdering(spark, config);
         Passes passes;
         if (config.mode() == WindowMode.STREAM) {
@@ -51,7 +59,7 @@ public final class LstmTransform {
         } else {
             passes = Passes.windows(spark, config, input, ordering.sortedSteps(input), maxGap, model);
         }
-        return new LstmTransform(model, passes);
+        return new LstmTransform(model, history, input, passes);
     }
 
     /** The output rows, not yet computed. */
@@ -87,6 +95,16 @@ public final class LstmTransform {
 
     CheckedModel model() {
         return model;
+    }
+
+    /** What forecast mode read of the input, for the run report. */
+    ForecastHistory history() {
+        return history;
+    }
+
+    /** The steps the passes read. */
+    InputSteps input() {
+        return input;
     }
 
     /** Runs the output pass, its rows written by {@code writer} in one Spark job, its progress told to {@code watcher}. */

@@ -11,6 +11,7 @@ import io.lstmspark.output.StreamRows;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.TaskStats;
 import io.lstmspark.series.InputDataException;
+import io.lstmspark.series.StepReader;
 import io.lstmspark.series.WindowSpec;
 import io.lstmspark.task.ExecutionPlan;
 import io.lstmspark.task.SparkTask;
@@ -77,17 +78,21 @@ final class Passes {
     /** Window modes (extract, forecast): windows cut from steps sorted by {@link StepOrdering#sortedSteps}. */
     static Passes windows(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted, long maxGap,
                           CheckedModel model) {
+        StepReader.Layout layout = input.layout().withScaling(
+                ScalingPlan.forTasks(config, sorted.schema().fieldNames(), model.call().outputs()));
         ExecutionPlan plan = new ExecutionPlan(
-                new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), input.layout(), maxGap,
+                new WindowSpec(config.mode(), model.windowLength(), config.window().stride()), layout, maxGap,
                 config.input().onBad(), ExecutionPlan.Emit.OUTPUTS, model.call().inputType(), model.batch().windows(),
                 model.key(), model.call(), Integer.parseInt(spark.conf().get(FAIL_FIRST_ATTEMPT_CONF, "-1")),
                 config.output().onNan(), spark.conf().get("spark.sql.session.timeZone"),
                 Arrays.asList(sorted.schema().fieldNames()).indexOf(AFTER_CUTOFF_COLUMN),
-                HorizonCheck.plan(config, model.call(), model.windowLength(), input.timestampType()));
+                HorizonCheck.plan(config, model.call(), model.windowLength(), input.timestampType()),
+                input.filtered());
         StructType schema = plan.horizon() != null
                 ? HorizonRows.schema(plan.horizon().layout(), input.seriesIdType(), input.timestampType(),
-                        model.call().outputs())
-                : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs());
+                        model.call().outputs(), ScalingPlan.outputParameters(config))
+                : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs(),
+                        ScalingPlan.outputParameters(config));
         return new Passes(spark, config,
                 definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats), schema),
                 outputsSetAside -> definePass(spark, sorted,
@@ -98,13 +103,15 @@ final class Passes {
     /** Stream mode: chunks of steps sorted by {@link StepOrdering#chunkMajorSteps}, the chunk index last. */
     static Passes stream(SparkSession spark, JobConfig config, InputSteps input, Dataset<Row> sorted,
                          CheckedModel model) {
-        StreamPlan plan = new StreamPlan(input.layout(), sorted.schema().size() - 1, model.windowLength(),
+        StepReader.Layout layout = input.layout().withScaling(
+                ScalingPlan.forTasks(config, sorted.schema().fieldNames(), model.call().outputs()));
+        StreamPlan plan = new StreamPlan(layout, sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
         return new Passes(spark, config,
                 definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
                         StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                model.call().outputs())),
+                                model.call().outputs(), ScalingPlan.outputParameters(config))),
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> definePass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),

@@ -33,7 +33,7 @@ final class ReportAssembly {
     }
 
     RunReport succeeded(CheckedModel model, Counts counts, List<TaskStats> tasks,
-                        List<RunReport.SkippedInputFile> skippedFiles) {
+                        List<RunReport.SkippedInputFile> skippedFiles, RunReport.ForecastRead forecastRead) {
         ModelCall call = model.call();
         List<RunReport.OutputInfo> outputs = call.outputs().stream()
                 .map(o -> new RunReport.OutputInfo(o.column(), o.ref(), o.tensorName(), o.type().name().toLowerCase(),
@@ -47,7 +47,12 @@ final class ReportAssembly {
                 RunReport.byExecutor(tasks),
                 stageMillis,
                 model.taps().map(ReportAssembly::tapInfo).orElse(null),
-                skippedFiles);
+                skippedFiles,
+                null,
+                config.scaling().isEmpty() ? null : ScalingPlan.reportEntry(config, forecastRead != null
+                        && forecastRead.from() != null ? "each series' steps read: from " + forecastRead.from() + " to "
+                        + forecastRead.cutoff() + " (forecast.lookback)" : "each series' steps up to the cutoff"),
+                forecastRead);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.lstmspark.config.JobConfig;
 import io.lstmspark.config.WindowMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,13 +45,16 @@ final class StepOrdering {
     Dataset<Row> sortedSteps(InputSteps input) {
         JobConfig.Input in = config.input();
         Dataset<Row> steps = input.steps();
+        Optional<Column> upToCutoff = Optional.empty();
         if (config.mode() == WindowMode.FORECAST && config.forecastCutoff().isPresent()) {
-            steps = steps.withColumn(AFTER_CUTOFF_COLUMN,
-                    col(in.timestamp()).gt(cutoff(config.forecastCutoff().get(), input.timestampType())));
+            Column cutoff = cutoff(config.forecastCutoff().get(), input.timestampType());
+            steps = steps.withColumn(AFTER_CUTOFF_COLUMN, col(in.timestamp()).gt(cutoff));
+            upToCutoff = Optional.of(col(in.timestamp()).leq(cutoff));
         }
         List<Column> order = new ArrayList<>(List.of(col(in.seriesId()), col(in.timestamp())));
         in.features().forEach(feature -> order.add(col(feature).asc_nulls_last()));
-        return bySeries(steps).sortWithinPartitions(order.toArray(Column[]::new));
+        return ScalingPlan.withFittedParams(bySeries(steps), config, upToCutoff)
+                .sortWithinPartitions(order.toArray(Column[]::new));
     }
 
     /**
@@ -61,7 +65,7 @@ final class StepOrdering {
     Dataset<Row> chunkMajorSteps(InputSteps input, int chunkLength) {
         JobConfig.Input in = config.input();
         Column step = row_number().over(Window.partitionBy(col(in.seriesId())).orderBy(col(in.timestamp()))).minus(1);
-        return bySeries(input.steps())
+        return ScalingPlan.withFittedParams(bySeries(input.steps()), config, Optional.empty())
                 .withColumn(CHUNK_COLUMN, floor(step.divide(chunkLength)).cast(DataTypes.LongType))
                 .sortWithinPartitions(col(CHUNK_COLUMN), col(in.seriesId()), col(in.timestamp()));
     }
@@ -79,6 +83,11 @@ final class StepOrdering {
 
     /** The cutoff as a literal of the timestamp column's type, checked here rather than in every task. */
     private Column cutoff(String cutoff, DataType timestampType) {
+        return lit(cutoffValue(cutoff, timestampType));
+    }
+
+    /** forecast.cutoff as a value of the timestamp column's type; refused when it is not one. */
+    Object cutoffValue(String cutoff, DataType timestampType) {
         Column literal = lit(cutoff).cast(timestampType);
         Row value;
         try {
@@ -90,6 +99,6 @@ final class StepOrdering {
             throw new ConfigException("forecast.cutoff '" + cutoff + "' is not a valid " + timestampType.simpleString()
                     + " (the type of input.timestamp '" + config.input().timestamp() + "')");
         }
-        return lit(value.get(0));
+        return value.get(0);
     }
 }

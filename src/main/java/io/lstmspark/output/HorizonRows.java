@@ -9,6 +9,7 @@ import io.lstmspark.arrow.WindowBatch;
 import io.lstmspark.config.ForecastSettings;
 import io.lstmspark.model.BatchOutputs;
 import io.lstmspark.model.ModelCall;
+import io.lstmspark.series.FeatureScaling;
 import io.lstmspark.series.TimeAxis;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -64,8 +65,9 @@ public final class HorizonRows {
                 .agg(byStep.get(0), byStep.subList(1, byStep.size()).toArray(Column[]::new));
     }
 
+    /** @param perSeriesScalingParameters the per-series scaler's parameters, each a column after the outputs */
     public static StructType schema(ForecastSettings.Layout layout, DataType seriesIdType, DataType timestampType,
-                                    List<ModelCall.FetchedOutput> outputs) {
+                                    List<ModelCall.FetchedOutput> outputs, List<String> perSeriesScalingParameters) {
         boolean wide = layout == ForecastSettings.Layout.WIDE;
         StructType schema = new StructType().add(OutputSchema.SERIES_ID, seriesIdType, false);
         if (wide) {
@@ -77,16 +79,24 @@ public final class HorizonRows {
         for (ModelCall.FetchedOutput output : outputs) {
             schema = schema.add(output.column(), OutputSchema.columnType(output.type(), wide ? 1 : 0), false);
         }
+        for (String parameter : perSeriesScalingParameters) {
+            schema = schema.add(OutputSchema.SCALER_PREFIX + parameter,
+                    DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        }
         return schema;
     }
 
     /**
      * The rows of the batch's window {@code w}, whose series' steps are {@code interval} apart on the timestamp's
-     * axis ({@link TimeAxis}).
+     * axis ({@link TimeAxis}), its outputs scaled back as {@code scaling} says (as {@link WindowRows#emit} does).
+     *
+     * @param params the batch's scaling parameters, 2 per feature per window
      */
     public static void emit(ForecastSettings.Layout layout, WindowBatch batch, BatchOutputs outputs, int w,
-                            long interval, Consumer<Row> sink) {
+                            long interval, FeatureScaling scaling, double[] params, Consumer<Row> sink) {
         int columns = outputs.outputs().size();
+        int paramColumns = scaling.perSeries() ? 2 : 0;
+        int offset = w * 2 * batch.features();
         Object end = batch.end(w);
         int steps = Math.toIntExact(outputs.outputs().get(0).windowShape()[0]);
         if (layout == ForecastSettings.Layout.WIDE) {
@@ -94,27 +104,36 @@ public final class HorizonRows {
             for (int k = 0; k < steps; k++) {
                 times[k] = TimeAxis.plus(end, (k + 1) * interval);
             }
-            Object[] values = new Object[4 + columns];
+            Object[] values = new Object[4 + columns + paramColumns];
             values[0] = batch.seriesId(w);
             values[1] = batch.start(w);
             values[2] = end;
             values[3] = times;
             for (int o = 0; o < columns; o++) {
-                values[4 + o] = outputs.values(o).window(w);
+                values[4 + o] = scaling.invertOutput(o, outputs.values(o).window(w), params, offset);
             }
+            addParameters(values, 4 + columns, paramColumns, params, offset, batch.features());
             sink.accept(RowFactory.create(values));
             return;
         }
         for (int k = 0; k < steps; k++) {
-            Object[] values = new Object[4 + columns];
+            Object[] values = new Object[4 + columns + paramColumns];
             values[0] = batch.seriesId(w);
             values[1] = end;
             values[2] = k + 1;
             values[3] = TimeAxis.plus(end, (k + 1) * interval);
             for (int o = 0; o < columns; o++) {
-                values[4 + o] = outputs.values(o).step(w, k);
+                values[4 + o] = scaling.invertOutput(o, outputs.values(o).step(w, k), params, offset);
             }
+            addParameters(values, 4 + columns, paramColumns, params, offset, batch.features());
             sink.accept(RowFactory.create(values));
+        }
+    }
+
+    private static void addParameters(Object[] values, int first, int count, double[] params, int offset,
+                                      int features) {
+        for (int p = 0; p < count; p++) {
+            values[first + p] = FeatureScaling.column(params, offset, features, p);
         }
     }
 }

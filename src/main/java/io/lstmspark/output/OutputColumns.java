@@ -2,6 +2,7 @@ package io.lstmspark.output;
 
 import io.lstmspark.config.ConfigException;
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.config.ScalingConfig;
 import io.lstmspark.config.StreamLayout;
 import io.lstmspark.config.WindowMode;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ public final class OutputColumns {
         for (String column : config.outputs().keySet()) {
             claim(taken, column, "outputs." + column, "output column '" + column + "' (outputs." + column + ")");
         }
+        config.scaling().filter(s -> s.source() == ScalingConfig.Source.PER_SERIES).ifPresent(s -> s.parameterNames()
+                .forEach(parameter -> claim(taken, OutputSchema.SCALER_PREFIX + parameter, "scaling.fit",
+                        "column '" + OutputSchema.SCALER_PREFIX + parameter + "' (scaling.fit = per-series)")));
         boolean quarantine = config.input().onBad() == JobConfig.BadInput.QUARANTINE || output.onNan() == JobConfig.OnNan.QUARANTINE;
         for (String column : output.constantColumns().keySet()) {
             String key = "output.constant-columns." + column;

@@ -16,8 +16,23 @@ public final class OutputSchema {
     public static final String SERIES_ID = "series_id";
     public static final String WINDOW_START = "window_start";
     public static final String WINDOW_END = "window_end";
+    /** Columns of the per-series scaling parameters: scaler_data_min, scaler_data_max, scaler_mean, scaler_scale. */
+    public static final String SCALER_PREFIX = "scaler_";
 
     private OutputSchema() {
+    }
+
+    /**
+     * As {@link #of(DataType, DataType, List)}, then, with per-series scaling, one array&lt;double&gt; column
+     * per parameter (e.g. {@code scaler_data_min}), one value per input feature, in input.features order.
+     */
+    public static StructType of(DataType seriesIdType, DataType timestampType, List<ModelCall.FetchedOutput> outputs,
+                                List<String> perSeriesScalingParameters) {
+        StructType schema = of(seriesIdType, timestampType, outputs);
+        for (String parameter : perSeriesScalingParameters) {
+            schema = schema.add(SCALER_PREFIX + parameter, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        }
+        return schema;
     }
 
     public static StructType of(DataType seriesIdType, DataType timestampType, List<ModelCall.FetchedOutput> outputs) {

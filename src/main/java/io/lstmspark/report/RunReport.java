@@ -31,23 +31,25 @@ public record RunReport(
         Map<String, Long> stageMillis,
         @JsonInclude(JsonInclude.Include.NON_NULL) StateTapInfo stateTaps,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Backtest backtest) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Backtest backtest,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> scaling,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ForecastRead forecastRead) {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
 
-    /** A report without backtest errors. */
+    /** A report without backtest errors, scaling or forecast read. */
     public RunReport(String status, String startedAt, String finishedAt, Map<String, Object> config, ModelInfo model,
                      Counts counts, ModelLoads modelLoads, Map<String, ExecutorInfo> executors,
                      Map<String, Long> stageMillis, StateTapInfo stateTaps, List<SkippedInputFile> inputFilesSkipped) {
         this(status, startedAt, finishedAt, config, model, counts, modelLoads, executors, stageMillis, stateTaps,
-                inputFilesSkipped, null);
+                inputFilesSkipped, null, null, null);
     }
 
     /** This report with the backtest's errors (null: none computed). */
     public RunReport withBacktest(Backtest errors) {
         return new RunReport(status, startedAt, finishedAt, config, model, counts, modelLoads, executors, stageMillis,
-                stateTaps, inputFilesSkipped, errors);
+                stateTaps, inputFilesSkipped, errors, scaling, forecastRead);
     }
 
     public record ModelInfo(String path, String format, String fingerprint, String signature, String inputTensor,
@@ -56,6 +58,17 @@ public record RunReport(
 
     /** An input file Spark skipped as unreadable (ignoreCorruptFiles): its rows are in no count. */
     public record SkippedInputFile(String path, String reason) {
+    }
+
+    /**
+     * What forecast mode read: steps from {@code from} to {@code cutoff} (pushed down to the scan), or
+     * everything; {@code rowsRead} counts the input rows after that filter.
+     *
+     * @param cutoffSource forecast.cutoff, or the latest timestamp of the input
+     * @param files        Parquet files read of the input's, when their statistics left some out
+     */
+    public record ForecastRead(String filter, String from, String cutoff, String cutoffSource, String lookback,
+                               long rowsRead, long cutoffMillis, @JsonInclude(JsonInclude.Include.NON_NULL) String files) {
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {

@@ -12,12 +12,25 @@ public final class StepReader {
     /**
      * Where a row's fields are. Features are consecutive doubles from {@code firstFeature};
      * {@code rawTimestamp} holds the timestamp as written when it had to be parsed (or -1),
-     * {@code malformedLine} the text of a CSV line Spark could not parse (or -1).
+     * {@code malformedLine} the text of a CSV line Spark could not parse (or -1); {@code scaling} turns
+     * the values read into the model's units.
      */
     public record Layout(int seriesId, int timestamp, int firstFeature, List<String> featureNames, int rawTimestamp,
-                         int malformedLine, String seriesIdName, String timestampName) implements java.io.Serializable {
+                         int malformedLine, String seriesIdName, String timestampName, FeatureScaling scaling)
+            implements java.io.Serializable {
         public Layout {
             featureNames = List.copyOf(featureNames);
+        }
+
+        public Layout(int seriesId, int timestamp, int firstFeature, List<String> featureNames, int rawTimestamp,
+                      int malformedLine, String seriesIdName, String timestampName) {
+            this(seriesId, timestamp, firstFeature, featureNames, rawTimestamp, malformedLine, seriesIdName,
+                    timestampName, FeatureScaling.NONE);
+        }
+
+        public Layout withScaling(FeatureScaling scaling) {
+            return new Layout(seriesId, timestamp, firstFeature, featureNames, rawTimestamp, malformedLine, seriesIdName,
+                    timestampName, scaling);
         }
     }
 
@@ -25,6 +38,11 @@ public final class StepReader {
     private final boolean needsTime;
     private final boolean float32;
     private final double[] values;
+    /** The values as the input holds them, before scaling. */
+    private final double[] rawValues;
+    private final FeatureScaling scaling;
+    /** The row's series' scaling parameters, 2 per feature. */
+    private final double[] scalingParams;
 
     private Object seriesId;
     private Object timestamp;
@@ -41,6 +59,12 @@ public final class StepReader {
         this.needsTime = needsTime;
         this.float32 = float32;
         this.values = new double[layout.featureNames().size()];
+        this.rawValues = new double[values.length];
+        this.scaling = layout.scaling();
+        this.scalingParams = new double[2 * values.length];
+        if (scaling.active() && !scaling.perSeries()) {
+            scaling.readParams(null, scalingParams);
+        }
     }
 
     /**
@@ -52,6 +76,9 @@ public final class StepReader {
         detail = null;
         seriesId = row.get(layout.seriesId());
         timestamp = row.get(layout.timestamp());
+        if (scaling.perSeries()) {
+            scaling.readParams(row, scalingParams);
+        }
         if (layout.malformedLine() >= 0 && !row.isNullAt(layout.malformedLine())) {
             return reject(RowProblem.MALFORMED_LINE, "line: " + row.getString(layout.malformedLine()).strip());
         }
@@ -73,10 +100,17 @@ public final class StepReader {
             RowProblem valueProblem;
             if (row.isNullAt(field)) {
                 values[f] = Double.NaN;
+                rawValues[f] = Double.NaN;
                 valueProblem = RowProblem.NULL_VALUE;
             } else {
                 values[f] = row.getDouble(field);
+                rawValues[f] = values[f];
                 valueProblem = RowProblem.ofValue(values[f]);
+                if (valueProblem == null && scaling.active()) {
+                    // The one place feature values enter: windows, chunks and anything cut later are in model units.
+                    values[f] = scaling.apply(values[f], f, scalingParams);
+                    valueProblem = RowProblem.ofValue(values[f]);
+                }
                 if (float32 && valueProblem == null && Float.isInfinite((float) values[f])) {
                     valueProblem = RowProblem.OUT_OF_FLOAT32_RANGE;
                 }
@@ -112,6 +146,16 @@ public final class StepReader {
     /** The step's values; valid until the next read. */
     public double[] values() {
         return values;
+    }
+
+    /** The step's values as the input holds them (before scaling); valid until the next read. */
+    public double[] rawValues() {
+        return rawValues;
+    }
+
+    /** The scaling parameters of the last row's series (2 per feature); valid until the next read. */
+    public double[] scalingParams() {
+        return scalingParams;
     }
 
     /** What is wrong with the last row read, or null. */

@@ -18,11 +18,14 @@ import io.lstmspark.series.WindowSpec;
  * @param timeZone                    Spark's session time zone, in which quarantine records show timestamps
  * @param afterCutoffField            the field that flags rows after forecast.cutoff, or -1 without a cutoff
  * @param horizon                     forecast.horizon as checked on the driver, or null without one
+ * @param historyFiltered             forecast mode read only the history before the cutoff: a series too short in
+ *                                    it is skipped for that reason
  */
 public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
                      ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
                      int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField,
-                     HorizonPlan horizon)
+                     HorizonPlan horizon,
+                     boolean historyFiltered)
         implements TaskPlan {
 
     /** The two passes over the sorted steps. */
@@ -39,7 +42,7 @@ public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long m
     public ExecutionPlan forQuarantine(boolean outputsSetAside) {
         return new ExecutionPlan(windows, layout, maxGap, onBad, outputsSetAside ? Emit.QUARANTINE_EVALUATED
                 : Emit.QUARANTINE, inputType, batchSize, modelKey, call, -1, onNan, timeZone, afterCutoffField,
-                horizon);
+                horizon, historyFiltered);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.lstmspark.model.ModelCall;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.StreamRows;
 import io.lstmspark.series.Chunk;
+import io.lstmspark.series.FeatureScaling;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.StepReader;
@@ -43,12 +44,19 @@ final class StreamPipeline extends TaskPipeline {
     private final List<Object[]> batchTimestamps = new ArrayList<>();
     private final List<Long> batchChunks = new ArrayList<>();
     private long currentChunkIndex;
+    private final FeatureScaling scaling;
+    /** Scaling parameters of the chunk being assembled, then of the chunks in the batch (2 per feature each). */
+    private final double[] chunkParams;
+    private final double[] batchParams;
 
     StreamPipeline(Iterator<Row> rows, StreamPlan plan, TaskEnvironment environment) {
         super(rows, plan, environment, "stream-task");
         this.plan = plan;
         this.reader = new StepReader(plan.layout(), false, plan.inputType() == ElementType.FLOAT32);
         this.chunk = new Chunk(plan.chunkLength(), plan.featureCount());
+        this.scaling = plan.layout().scaling();
+        this.chunkParams = new double[scaling.active() ? 2 * plan.featureCount() : 0];
+        this.batchParams = new double[batch.capacity() * chunkParams.length];
     }
 
     @Override
@@ -64,6 +72,7 @@ final class StreamPipeline extends TaskPipeline {
         if (chunk.isEmpty() || chunk.index() != chunkIndex || !Objects.equals(chunk.seriesId(), reader.seriesId())) {
             endChunk();
             chunk.start(reader.seriesId(), chunkIndex);
+            System.arraycopy(reader.scalingParams(), 0, chunkParams, 0, chunkParams.length);
         }
         Object previous = chunk.isEmpty() ? lastTimestamp(reader.seriesId()) : chunk.timestamp(chunk.steps() - 1);
         if (Objects.equals(previous, reader.timestamp())) {
@@ -104,6 +113,7 @@ final class StreamPipeline extends TaskPipeline {
         batchTimestamps.add(chunk.stepTimestamps());
         batchChunks.add(chunk.index());
         counts.countWindowCut();
+        System.arraycopy(chunkParams, 0, batchParams, batch.size() * chunkParams.length, chunkParams.length);
         addToBatch(chunk);
     }
 
@@ -122,7 +132,8 @@ final class StreamPipeline extends TaskPipeline {
                 counts.countWindowWritten();
                 if (emitsOutputs) {
                     StreamRows.emit(plan.rows(), seriesId, chunkIndex, chunkIndex * plan.chunkLength(), timestamps,
-                            outputs, slot, pending::add);
+                            outputs, slot, scaling, batchParams, plan.featureCount(),
+                            pending::add);
                 }
             } else if (!emitsOutputs) {
                 setAside(seriesId, timestamps[0], last, faults);

@@ -8,6 +8,7 @@ import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputFault;
 import io.lstmspark.output.QuarantineRecords;
 import io.lstmspark.output.WindowRows;
+import io.lstmspark.series.FeatureScaling;
 import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.RowProblem;
 import io.lstmspark.series.SkipReason;
@@ -16,6 +17,7 @@ import io.lstmspark.series.Window;
 import io.lstmspark.series.WindowCutter;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,11 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     private final WindowCutter cutter;
     /** forecast.horizon's side of the task; null without a horizon. */
     private final HorizonForecast horizon;
+    private final FeatureScaling scaling;
+    /** Scaling parameters of the windows in the batch, 2 per feature per window. */
+    private final double[] batchParams;
+    /** The parameters of the series the cutter last took a step of. */
+    private final double[] cutSeriesParams;
 
     WindowPipeline(Iterator<Row> steps, ExecutionPlan plan, TaskEnvironment environment) {
         super(steps, plan, environment, "window-task");
@@ -46,6 +53,10 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
         this.horizon = plan.horizon() == null ? null : new HorizonForecast(plan.horizon(),
                 plan.layout().featureNames(), plan.inputType() == ElementType.FLOAT32,
                 batch == null ? 0 : batch.capacity(), keys);
+        this.scaling = plan.layout().scaling();
+        int perWindow = scaling.active() ? 2 * plan.featureCount() : 0;
+        this.batchParams = new double[batch == null ? 0 : batch.capacity() * perWindow];
+        this.cutSeriesParams = new double[perWindow];
     }
 
     @Override
@@ -67,6 +78,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
             leaveOut(reader.problem(), reader.seriesId(), reader.timestamp(), reader.detail());
         }
         cutter.accept(reader.seriesId(), reader.timestamp(), reader.time(), reader.values(), reader.problem());
+        if (scaling.perSeries()) {
+            System.arraycopy(reader.scalingParams(), 0, cutSeriesParams, 0, cutSeriesParams.length);
+        }
     }
 
     @Override
@@ -105,6 +119,12 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
         if (rejection != null) {
             noForecast(window, rejection);
         } else if (batch != null) {
+            if (scaling.active()) {
+                // A forecast window is cut when the next series' first row arrives: the reader then holds its params.
+                double[] params = !scaling.perSeries() || Objects.equals(window.seriesId(), reader.seriesId())
+                        ? reader.scalingParams() : cutSeriesParams;
+                System.arraycopy(params, 0, batchParams, batch.size() * params.length, params.length);
+            }
             addToBatch(window);
         }
     }
@@ -138,8 +158,12 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
     @Override
     public void rowRejected(Object seriesId, Object timestamp, RowProblem problem) {
         // The row kept came first in the sort: the smallest feature values (StepOrdering.sortedSteps).
+        double[] kept = cutter.lastStepValues();
+        for (int f = 0; f < kept.length && scaling.active(); f++) {
+            kept[f] = scaling.invert(kept[f], f, reader.scalingParams(), 0);
+        }
         leaveOut(problem, seriesId, timestamp, "series already has a row at this timestamp; kept "
-                + featureText(cutter.lastStepValues()) + ", dropped " + featureText(reader.values()));
+                + featureText(kept) + ", dropped " + featureText(reader.rawValues()));
     }
 
     /** Feature values as "x0=1.0, x1=2.0" (null values read as NaN). */
@@ -154,6 +178,9 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
 
     @Override
     public void skipped(Object seriesId, long steps, SkipReason reason) {
+        if (plan.historyFiltered() && reason == SkipReason.SERIES_SHORTER_THAN_WINDOW) {
+            reason = SkipReason.FEWER_STEPS_WITHIN_LOOKBACK;
+        }
         counts.countSkipped(reason.label());
         LOG.debug("Series {}: {} steps give no window ({})", seriesId, steps, reason.label());
     }
@@ -166,9 +193,10 @@ final class WindowPipeline extends TaskPipeline implements WindowCutter.Sink {
             if (faults.isEmpty() || admit(faults, "series " + batch.seriesId(w) + ", window_end " + batch.end(w))) {
                 counts.countWindowWritten();
                 if (emitsOutputs && horizon != null) {
-                    HorizonRows.emit(horizon.plan().layout(), batch, outputs, w, horizon.interval(w), pending::add);
+                    HorizonRows.emit(horizon.plan().layout(), batch, outputs, w, horizon.interval(w), scaling,
+                            batchParams, pending::add);
                 } else if (emitsOutputs) {
-                    WindowRows.emit(batch, outputs, w, pending::add);
+                    WindowRows.emit(batch, outputs, w, scaling, batchParams, pending::add);
                 }
             } else if (!emitsOutputs) {
                 setAside(batch.seriesId(w), batch.start(w), batch.end(w), faults);

@@ -14,15 +14,15 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bundled forecast job (conf/forecast.conf on sample-data/): 12 hours of load per sensor, recursively, checked
- * against the plain-Java LSTM oracle run on the sample model's .npy weights, the load fed back and the other
- * features read independently from the rows after the cutoff.
+ * The bundled forecast job (conf/forecast.conf on sample-data/): 12 hours of load per sensor, recursively, on
+ * features scaled by sample-data/scaler.json, checked against the plain-Java LSTM oracle run on the sample model's
+ * .npy weights: the windows scaled here, the model-unit load fed back, the other features read independently from
+ * the rows after the cutoff, and the forecast scaled back into load units.
  */
 class ForecastSampleTest {
 
@@ -31,6 +31,9 @@ class ForecastSampleTest {
     private static final int HORIZON = 12;
     private static final int LOAD = 2;
     private static final Timestamp CUTOFF = Timestamp.valueOf("2026-01-14 00:00:00");
+    /** sample-data/scaler.json, written out here: the test's own copy of the parameters. */
+    private static final double[] MIN = {13.16, 40.02, 9.78, 0.0};
+    private static final double[] MAX = {30.06, 69.45, 87.1, 3.83};
 
     @TempDir
     static Path out;
@@ -46,12 +49,18 @@ class ForecastSampleTest {
 
         Counts counts = report.counts();
         assertEquals(196, counts.windowsWritten(), "the 4 sensors shorter than a window are skipped");
-        assertEquals(Map.of("series_shorter_than_window", 4L), counts.skipped());
+        assertEquals(4L, counts.skipped().values().stream().mapToLong(Long::longValue).sum(), counts.skipped()
+                .toString());
+        long fromLastDay = input.series().values().stream().flatMap(List::stream)
+                .filter(s -> !((Timestamp) s.timestamp()).before(new Timestamp(CUTOFF.getTime() - 23 * 3_600_000L)))
+                .count();
+        assertEquals(fromLastDay, report.forecastRead().rowsRead(),
+                "only the last 24 hours before the cutoff, and the rows after it for the covariates, are read");
         assertEquals(196 * HORIZON, rows.size());
         for (int r = 0; r < rows.size(); r += HORIZON) {
             Object series = rows.get(r).getAs("series_id");
             int end = input.indexOf(series, CUTOFF);
-            double[][] window = input.window(series, end - LENGTH + 1, LENGTH);
+            double[][] window = scaled(input.window(series, end - LENGTH + 1, LENGTH));
             for (int k = 1; k <= HORIZON; k++) {
                 Row row = rows.get(r + k - 1);
                 assertEquals(k, (int) row.getAs("step"));
@@ -59,12 +68,25 @@ class ForecastSampleTest {
                 assertEquals(new Timestamp(CUTOFF.getTime() + 3_600_000L * k), row.getAs("forecast_ts"));
                 double forecast = LstmOracle.dense(LstmOracle.run(weights.lstm(), window).lastH(),
                         weights.denseKernel(), weights.denseBias())[0];
-                Tolerance.assertClose(forecast, (float) row.getAs("forecast"), 1e-4, series + " step " + k);
-                double[] next = input.window(series, end + k, 1)[0].clone();
+                double load = forecast * (MAX[LOAD] - MIN[LOAD]) + MIN[LOAD];
+                Tolerance.assertClose(load, (float) row.getAs("forecast"), 1e-4 * Math.max(1, Math.abs(load)),
+                        series + " step " + k + " in load units");
+                double[] next = scaled(input.window(series, end + k, 1))[0];
                 next[LOAD] = (float) forecast;
                 window = Arrays.copyOfRange(window, 1, LENGTH + 1);
                 window[LENGTH - 1] = next;
             }
         }
+    }
+
+    private static double[][] scaled(double[][] steps) {
+        double[][] scaled = new double[steps.length][];
+        for (int t = 0; t < steps.length; t++) {
+            scaled[t] = new double[steps[t].length];
+            for (int f = 0; f < steps[t].length; f++) {
+                scaled[t][f] = (steps[t][f] - MIN[f]) / (MAX[f] - MIN[f]);
+            }
+        }
+        return scaled;
     }
 }

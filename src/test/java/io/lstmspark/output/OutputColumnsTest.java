@@ -32,6 +32,15 @@ class OutputColumnsTest {
     }
 
     @Test
+    void constantColumnsMayNotTakeThePerSeriesScalingColumns() {
+        ConfigException e = assertThrows(ConfigException.class, () -> checked("scaling.type=standard",
+                "scaling.fit=per-series", "output.constant-columns.scaler_mean=x"));
+        assertEquals("output.constant-columns.scaler_mean names column 'scaler_mean', which clashes with column "
+                + "'scaler_mean' (scaling.fit = per-series): every column of the output needs a name of its own; "
+                + "rename one of them", e.getMessage());
+    }
+
+    @Test
     void constantColumnsMayNotTakeTheNameOfAKeyOrOutputColumn() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> checked("output.constant-columns.series_id=oops"));

@@ -86,7 +86,7 @@ class WindowPipelineTest {
         StepReader.Layout layout = new StepReader.Layout(0, 1, 2, List.of("x0", "x1"), -1, -1, "id", "ts");
         return new ExecutionPlan(new WindowSpec(WindowMode.EXTRACT, LENGTH, STRIDE), layout, WindowCutter.NO_MAX_GAP,
                 JobConfig.BadInput.FAIL, ExecutionPlan.Emit.OUTPUTS, call.inputType(), batchSize, key, call, -1,
-                JobConfig.OnNan.FAIL, "UTC", -1, null);
+                JobConfig.OnNan.FAIL, "UTC", -1, null, false);
     }
 
     private static List<Row> run(WindowPipeline task) {
