@@ -1,6 +1,7 @@
 package io.lstmspark.cli;
 
 import io.lstmspark.bench.BenchCommand;
+import io.lstmspark.bench.BenchGpuCommand;
 import io.lstmspark.bench.BenchJobCommand;
 import io.lstmspark.bench.BenchSoakCommand;
 import io.lstmspark.inspect.InspectCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Runs TensorFlow LSTM models over time series with Spark.",
         subcommands = {RunCommand.class, InspectCommand.class, MakeSampleCommand.class, BenchCommand.class,
-                BenchJobCommand.class, BenchSoakCommand.class, CommandLine.HelpCommand.class})
+                BenchJobCommand.class, BenchSoakCommand.class, BenchGpuCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
