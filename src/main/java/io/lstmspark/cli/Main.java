@@ -1,6 +1,7 @@
 package io.lstmspark.cli;
 
 import io.lstmspark.bench.BenchCommand;
+import io.lstmspark.bench.BenchGpuCommand;
 import io.lstmspark.bench.BenchJobCommand;
 import io.lstmspark.bench.BenchSessionCommand;
 import io.lstmspark.bench.BenchSoakCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Runs TensorFlow LSTM models over time series with Spark.",
         subcommands = {RunCommand.class, InspectCommand.class, MakeSampleCommand.class, BenchCommand.class,
-                BenchJobCommand.class, BenchSoakCommand.class, BenchSessionCommand.class,
+                BenchJobCommand.class, BenchSoakCommand.class, BenchSessionCommand.class, BenchGpuCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
