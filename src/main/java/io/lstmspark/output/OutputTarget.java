@@ -189,7 +189,7 @@ public final class OutputTarget {
     /** Writes the HTML page of the report beside the JSON one, as {@code file}. */
     public Path writeHtmlReport(String file, String html) {
         Path path = new Path(table != null ? table.reportLocation() : dataLocation(root()), file);
-        try (OutputStream out = fs.create(path, true)) {
+        try (OutputStream out = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(path, true)) {
             out.write(html.getBytes(StandardCharsets.UTF_8));
             return path;
         } catch (IOException e) {
@@ -215,7 +215,8 @@ public final class OutputTarget {
     /** Removes the report an earlier failed run left beside the output this run has now published. */
     public void removeFailedReport() {
         try {
-            fs.delete(failedReportPath(), false);
+            Path earlier = failedReportPath();
+            earlier.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(earlier, false);
         } catch (IOException e) {
             LOG.warn("Could not delete the earlier failed run's report {}: {}", failedReportPath(), e.getMessage());
         }

@@ -258,7 +258,8 @@ class ForecastHorizonTest {
         assertEquals(Map.of("irregular_steps", 1L), counts.windowsQuarantined());
         assertEquals(1, counts.windowsWritten());
 
-        Jobs.run(null, msftJob(input, "irregular-frequency", "forecast.frequency=1h"));
+        // A lookback of a day: the default (window.length hours before the latest step) would leave both short.
+        Jobs.run(null, msftJob(input, "irregular-frequency", "forecast.frequency=1h", "forecast.lookback=1d"));
         assertEquals(10, readLong("irregular-frequency").size(), "with forecast.frequency both series are forecast");
     }
 

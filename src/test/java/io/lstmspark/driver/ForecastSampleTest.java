@@ -48,11 +48,14 @@ class ForecastSampleTest {
         SampleWeights weights = SampleWeights.read(Path.of("sample-data/model-weights"));
 
         Counts counts = report.counts();
-        assertEquals(196, counts.windowsWritten(), "the 4 sensors shorter than a window are skipped");
-        assertEquals(4L, counts.skipped().values().stream().mapToLong(Long::longValue).sum(), counts.skipped()
-                .toString());
+        Timestamp from = new Timestamp(CUTOFF.getTime() - 23 * 3_600_000L);
+        long fullDays = input.series().values().stream().filter(steps -> steps.stream()
+                .filter(s -> !((Timestamp) s.timestamp()).before(from) && !((Timestamp) s.timestamp()).after(CUTOFF))
+                .count() >= LENGTH).count();
+        assertEquals(196, fullDays, "the sample's sensors with 24 hourly steps up to the cutoff");
+        assertEquals(196, counts.windowsWritten());
         long fromLastDay = input.series().values().stream().flatMap(List::stream)
-                .filter(s -> !((Timestamp) s.timestamp()).before(new Timestamp(CUTOFF.getTime() - 23 * 3_600_000L)))
+                .filter(s -> !((Timestamp) s.timestamp()).before(from))
                 .count();
         assertEquals(fromLastDay, report.forecastRead().rowsRead(),
                 "only the last 24 hours before the cutoff, and the rows after it for the covariates, are read");

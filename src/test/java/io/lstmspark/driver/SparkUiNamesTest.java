@@ -85,7 +85,7 @@ class SparkUiNamesTest {
         assertTrue(groups.get(0).startsWith("lstm-spark-"), groups.get(0));
         List<String> descriptions = recorder.jobs.stream().map(p -> p.getProperty("spark.job.description"))
                 .distinct().toList();
-        assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("lstm-spark windows -> model -> output: "
+        assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("lstm-spark windows -> model -> output: input.path "
                 + input + " -> " + model + " -> " + dir.resolve("out"))), descriptions.toString());
         assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("lstm-spark quarantine pass: ")),
                 descriptions.toString());
