@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -81,14 +80,6 @@ class ForecastHistoryTest {
         return args.toArray(String[]::new);
     }
 
-    private static Map<String, Row> bySeries(String output) {
-        Map<String, Row> rows = new TreeMap<>();
-        for (Row row : TestSpark.session().read().parquet(dir.resolve(output).toString()).collectAsList()) {
-            rows.put(row.getAs("series_id"), row);
-        }
-        return rows;
-    }
-
     @Test
     void aForecastWithFrequencyReadsOnlyTheLastWindowsStepsAndForecastsTheSame() {
         RunReport all = Jobs.run(null, job("all"));
@@ -101,8 +92,8 @@ class ForecastHistoryTest {
         assertEquals(String.valueOf(hour(STEPS - 1)), recent.forecastRead().cutoff());
         assertEquals(String.valueOf(hour(STEPS - LENGTH)), recent.forecastRead().from());
 
-        Map<String, Row> expected = bySeries("all");
-        Map<String, Row> actual = bySeries("recent");
+        Map<String, Row> expected = Rows.bySeries(dir.resolve("all").toString(), "series_id");
+        Map<String, Row> actual = Rows.bySeries(dir.resolve("recent").toString(), "series_id");
         for (int s = 0; s < SERIES; s++) {
             Row want = expected.get("s" + s);
             Row got = actual.get("s" + s);
@@ -137,13 +128,14 @@ class ForecastHistoryTest {
         assertEquals("1 of 4", report.forecastRead().files());
         assertEquals("latest timestamp of the input (Parquet statistics)", report.forecastRead().cutoffSource());
         assertEquals(SERIES * LENGTH + 1, report.counts().inputRows());
-        assertEquals(hour(STEPS - 1), bySeries("by-time-out").get("s0").getAs("window_end"));
+        assertEquals(hour(STEPS - 1),
+                Rows.bySeries(dir.resolve("by-time-out").toString(), "series_id").get("s0").getAs("window_end"));
     }
 
     @Test
     void aLookbackWideEnoughForGappySeriesGivesThemAForecast() {
         RunReport report = Jobs.run(null, job("wide", "forecast.lookback=1900h"));
-        Map<String, Row> rows = bySeries("wide");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve("wide").toString(), "series_id");
         assertEquals(hour(1999), rows.get("gappy").getAs("window_end"));
         assertEquals(hour(100), rows.get("gappy").getAs("window_start"));
         assertEquals(SERIES + 1, report.counts().windowsWritten());
@@ -168,7 +160,7 @@ class ForecastHistoryTest {
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
-        Map<String, Row> rows = bySeries("cut");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve("cut").toString(), "series_id");
         assertEquals(Timestamp.valueOf("2026-02-01 00:00:00"), rows.get("s3").getAs("window_end"));
         // The scan decodes only the row groups whose ts statistics meet the range: a few of the file's hundreds.
         long total = SERIES * STEPS + 5;

@@ -13,14 +13,12 @@ import io.lstmspark.testing.Rows;
 import io.lstmspark.testing.SampleWeights;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestModels;
-import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,18 +53,10 @@ class ForecastModeTest {
         return args.toArray(String[]::new);
     }
 
-    private static Map<String, Row> bySeries(String output) {
-        Map<String, Row> rows = new TreeMap<>();
-        for (Row row : TestSpark.session().read().parquet(dir.resolve(output).toString()).collectAsList()) {
-            rows.put(row.getAs("series_id"), row);
-        }
-        return rows;
-    }
-
     @Test
     void withoutCutoffEachSeriesGetsItsLatestWindow() {
         RunReport report = Jobs.run(null, job("latest"));
-        Map<String, Row> rows = bySeries("latest");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve("latest").toString(), "series_id");
         assertEquals(List.of("s0", "s1"), List.copyOf(rows.keySet()));
         assertEquals(TestData.minute(7), rows.get("s0").getAs("window_start"));
         assertEquals(TestData.minute(11), rows.get("s0").getAs("window_end"));
@@ -79,7 +69,7 @@ class ForecastModeTest {
     @Test
     void withCutoffWindowsEndAtOrBeforeIt() {
         RunReport report = Jobs.run(null, job("cutoff", "forecast.cutoff=2026-03-01 00:08:00"));
-        Map<String, Row> rows = bySeries("cutoff");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve("cutoff").toString(), "series_id");
         assertEquals(TestData.minute(8), rows.get("s0").getAs("window_end"));
         assertEquals(TestData.minute(4), rows.get("s1").getAs("window_end"));
         assertMatchesOracle(rows.get("s0"), 0, 4);

@@ -9,6 +9,7 @@ import io.lstmspark.model.ModelException;
 import io.lstmspark.model.ModelFingerprint;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
+import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ class HdfsModelTest {
         Path local = uniqueModel("placed");
         String uri = upload(local, "/models/placed");
         String fingerprint = ModelFingerprint.of(local);
-        Path placed = copyTree(local, placedDirectory(fingerprint).resolve("placed"));
+        Path placed = TestData.copyTree(local, placedDirectory(fingerprint).resolve("placed"));
         long copiesBefore = LocalModelCopy.copyCount();
 
         assertEquals(placed, LocalModelCopy.of(uri, fs::getConf, Optional.of(fingerprint)).path());
@@ -131,7 +132,7 @@ class HdfsModelTest {
         Path damagedLocal = uniqueModel("damaged");
         String damagedUri = upload(damagedLocal, "/models/damaged");
         String damagedFingerprint = ModelFingerprint.of(damagedLocal);
-        Path damaged = copyTree(damagedLocal, placedDirectory(damagedFingerprint).resolve("damaged"));
+        Path damaged = TestData.copyTree(damagedLocal, placedDirectory(damagedFingerprint).resolve("damaged"));
         Files.writeString(damaged.resolve("saved_model.pb"), "truncated");
 
         Path copy = LocalModelCopy.of(damagedUri, fs::getConf, Optional.of(damagedFingerprint)).path();
@@ -165,7 +166,7 @@ class HdfsModelTest {
 
     /** The sample model plus a file naming {@code name}: the same model under a fingerprint of its own. */
     private static Path uniqueModel(String name) throws IOException {
-        Path model = copyTree(Path.of("sample-data/model"), dir.resolve("local-models").resolve(name));
+        Path model = TestData.copyTree(Path.of("sample-data/model"), dir.resolve("local-models").resolve(name));
         Files.writeString(model.resolve("uploaded-for.txt"), name + " " + System.nanoTime());
         return model;
     }
@@ -179,20 +180,6 @@ class HdfsModelTest {
     private static Path placedDirectory(String fingerprint) {
         return Path.of(System.getProperty("java.io.tmpdir"), "lstm-spark-models-" + System.getProperty("user.name"),
                 fingerprint.replace(':', '-'));
-    }
-
-    private static Path copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        return to;
     }
 
     private static Dataset<Row> read(String output) {

@@ -78,7 +78,7 @@ class OutputSafetyTest {
     void anOutputPathThatIsOrHoldsOrLiesInsideTheInputOrModelIsRefusedAndTheInputKept() throws IOException {
         Path holder = Files.createDirectories(dir.resolve("holder"));
         Path input = dir.resolve("holder/in");
-        copyTree(Path.of(threeSeries), input);
+        TestData.copyTree(Path.of(threeSeries), input);
         Files.writeString(holder.resolve("other.txt"), "kept");
         Files.createSymbolicLink(dir.resolve("link-to-in"), input);
 
@@ -309,14 +309,6 @@ class OutputSafetyTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return process.waitFor();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
-        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -8,9 +8,9 @@ import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.RecordedModel;
 import io.lstmspark.testing.RecordedStates;
 import io.lstmspark.testing.Rows;
+import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,7 +135,7 @@ class RecordedModelsTest {
     void shardedCheckpointWithStrayFilesBesideItGivesTheRecordedOutputs() throws Exception {
         RecordedModel model = RecordedModel.read(FIXTURES.resolve("sharded_variables"));
         Path copy = dir.resolve("stray").resolve("saved_model");
-        copyTree(model.savedModel(), copy);
+        TestData.copyTree(model.savedModel(), copy);
         // What model folders collect: an older single-shard save, backups, notes, OS and archive debris.
         Files.write(copy.resolve("variables/variables.data-00000-of-00001"), new byte[] {1, 2, 3});
         Files.writeString(copy.resolve("variables/checkpoint"), "model_checkpoint_path: \"variables\"\n");
@@ -182,19 +182,6 @@ class RecordedModelsTest {
             int w = Integer.parseInt(row.<String>getAs("series_id").substring(1));
             Tolerance.assertAllClose(model.expected("o_forecast", w), Rows.values(row, "o_forecast"), TOLERANCE,
                     "window " + w);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
         }
     }
 

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -77,17 +76,9 @@ class ScalingJobTest {
         return args;
     }
 
-    private static Map<String, Row> bySeries(String output, String key) {
-        Map<String, Row> rows = new TreeMap<>();
-        for (Row row : TestSpark.session().read().parquet(dir.resolve(output).toString()).collectAsList()) {
-            rows.put(row.getAs(key), row);
-        }
-        return rows;
-    }
-
     /** Both columns against TensorFlow's output for the scaled window, and its inverse, to 1e-4 x max(1, |y|). */
     private static void assertForecasts(String output, String testCase) {
-        Map<String, Row> rows = bySeries(output, "series_id");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve(output).toString(), "series_id");
         JsonNode cases = expected.get("cases").get(testCase);
         assertEquals(cases.size(), rows.size());
         cases.fields().forEachRemaining(series -> {
@@ -124,7 +115,7 @@ class ScalingJobTest {
         RunReport report = Jobs.run(null, msftJob("per-series", "scaling.type=minmax", "scaling.fit=per-series")
                 .toArray(String[]::new));
         assertForecasts("per-series", "minmax_per_series");
-        Map<String, Row> rows = bySeries("per-series", "series_id");
+        Map<String, Row> rows = Rows.bySeries(dir.resolve("per-series").toString(), "series_id");
         expected.get("series").fields().forEachRemaining(series -> {
             double[] values = new double[series.getValue().size()];
             for (int t = 0; t < values.length; t++) {
@@ -143,7 +134,7 @@ class ScalingJobTest {
         // Series B's steps 0..7 up to the cutoff: its fit ignores the four later ones.
         Jobs.run(null, msftJob("fit-cutoff", "scaling.type=minmax", "scaling.fit=per-series",
                 "forecast.cutoff=2026-03-02 07:00:00").toArray(String[]::new));
-        Row b = bySeries("fit-cutoff", "series_id").get("B");
+        Row b = Rows.bySeries(dir.resolve("fit-cutoff").toString(), "series_id").get("B");
         double min = Double.MAX_VALUE;
         for (int t = 0; t <= 7; t++) {
             min = Math.min(min, expected.get("series").get("B").get(t).asDouble());

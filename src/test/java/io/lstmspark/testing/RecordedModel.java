@@ -25,12 +25,16 @@ import org.apache.spark.sql.types.StructType;
 public record RecordedModel(String name, Path directory, String signature, double[][][] inputs,
                             Map<String, JsonNode> outputs, Map<String, JsonNode> tensors) {
 
-    /** Model folders (those with an expected.json) directly under each root, in name order. */
+    /**
+     * Model folders directly under each root, in name order: a saved_model with TensorFlow's outputs in an
+     * expected.json beside it (other fixture folders hold an expected.json of their own shape).
+     */
     public static List<Path> under(Path... roots) {
         List<Path> models = new ArrayList<>();
         for (Path root : roots) {
             try (Stream<Path> children = Files.list(root)) {
-                children.filter(p -> Files.isRegularFile(p.resolve("expected.json"))).sorted().forEach(models::add);
+                children.filter(p -> Files.isRegularFile(p.resolve("expected.json"))
+                        && Files.isDirectory(p.resolve("saved_model"))).sorted().forEach(models::add);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list models under " + root, e);
             }

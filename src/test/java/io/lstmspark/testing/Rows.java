@@ -1,6 +1,8 @@
 package io.lstmspark.testing;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
@@ -52,5 +54,14 @@ public final class Rows {
             f[i] = ((Number) values.get(i)).floatValue();
         }
         return f;
+    }
+
+    /** The Parquet output at {@code path}, one row per value of {@code key} (a forecast's series id), in key order. */
+    public static Map<String, Row> bySeries(String path, String key) {
+        Map<String, Row> rows = new TreeMap<>();
+        for (Row row : TestSpark.session().read().parquet(path).collectAsList()) {
+            rows.put(String.valueOf((Object) row.getAs(key)), row);
+        }
+        return rows;
     }
 }

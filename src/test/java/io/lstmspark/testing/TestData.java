@@ -1,10 +1,13 @@
 package io.lstmspark.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -41,5 +44,20 @@ public final class TestData {
         String path = dir.resolve("input").toString();
         TestSpark.session().createDataFrame(rows, schema).write().parquet(path);
         return path;
+    }
+
+    /** Copies the directory {@code from} (its files and folders) to {@code to}, which must not exist; returns it. */
+    public static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return to;
     }
 }
