@@ -67,7 +67,8 @@ await_log() {
       echo "$line"
       return
     fi
-    if ! live_pid "$name" > /dev/null; then
+    # The pid just launched, not live_pid: until nohup has exec'd java its cmdline is still the shell's.
+    if ! kill -0 "$(cat "$dir/$name.pid")" 2> /dev/null; then
       tail -n 30 "$dir/logs/$name.log" >&2
       die "$name exited during start-up (log above, in $dir/logs/$name.log)"
     fi
