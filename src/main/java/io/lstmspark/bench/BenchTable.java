@@ -41,9 +41,12 @@ final class BenchTable {
             double heap = e.get("retained_heap_bytes").asDouble() / b.get("retained_heap_bytes").asDouble();
             double rss = e.get("peak_rss_bytes").asDouble() / b.get("peak_rss_bytes").asDouble();
             double time = e.get("seconds").asDouble() / b.get("seconds").asDouble();
+            double rateE = e.get("windows").asDouble() / e.get("seconds").asDouble();
             row(t, "(e) job (b) on 10x windows", memory(e) + "; x" + ratio(heap) + " retained heap, x" + ratio(rss)
                     + " RSS, x" + ratio(time) + " time", "heap, RSS <= x1.2, time <= x12 "
                     + verdict(heap <= 1.2 && rss <= 1.2 && time <= 12));
+            row(t, "(e) job (b) on 10x windows against (a)", rate(rateE) + ", b/a = " + ratio(rateE / a),
+                    "b/a >= 0.8 " + verdict(rateE / a >= 0.8));
         }
         // Per-step states of every step: extract with stride 1 writes each step in BenchCommand.LENGTH windows (c),
         // stream mode once (g), on the same input; steps/s compare the two.
