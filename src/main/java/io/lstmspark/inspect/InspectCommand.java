@@ -1,8 +1,6 @@
 package io.lstmspark.inspect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.lstmspark.LstmSparkException;
-import io.lstmspark.model.ModelException;
 import io.lstmspark.model.ModelFormat;
 import io.lstmspark.report.RunReport;
 import java.nio.file.Files;
@@ -76,19 +74,15 @@ public final class InspectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--window-length must be a positive number of steps, not " + windowLength);
         }
-        ModelDescription description;
-        try {
-            if (Files.isRegularFile(model) && ModelFormat.detect(model).isKerasFile()) {
-                return inspectKerasFile();
-            }
-            description = ModelInspection.describe(model, Optional.ofNullable(tags), Optional.ofNullable(ops));
-            description = description.withStateTaps(filesOnly ? StateTapsDescription.skipped()
-                    : TapsInspection.inspect(model, description, Optional.ofNullable(signature),
-                    windowLength == null ? OptionalInt.empty() : OptionalInt.of(windowLength)));
-        } catch (ModelException e) {
-            spec.commandLine().getErr().println("lstm-spark: error: " + e.getMessage());
-            return LstmSparkException.EXIT_CODE;
+        // A model error reaches the CLI, which prints it as one line with where the trace went (cli.Main).
+        if (Files.isRegularFile(model) && ModelFormat.detect(model).isKerasFile()) {
+            return inspectKerasFile();
         }
+        ModelDescription description = ModelInspection.describe(model, Optional.ofNullable(tags),
+                Optional.ofNullable(ops));
+        description = description.withStateTaps(filesOnly ? StateTapsDescription.skipped()
+                : TapsInspection.inspect(model, description, Optional.ofNullable(signature),
+                windowLength == null ? OptionalInt.empty() : OptionalInt.of(windowLength)));
         if (json) {
             spec.commandLine().getOut().println(RunReport.mapper().writeValueAsString(description));
             spec.commandLine().getOut().flush();

@@ -15,6 +15,7 @@ import io.lstmspark.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -263,11 +264,14 @@ class InspectCommandTest {
     }
 
     @Test
-    void missingModelIsAOneLineErrorNamingThePath() {
+    void missingModelIsAOneLineErrorNamingThePathThenWhereTheTraceWent() {
         CommandRun outcome = inspect(dir.resolve("absent"));
         assertEquals(LstmSparkException.EXIT_CODE, outcome.exitCode());
-        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
-        assertMentions(outcome.err(), "lstm-spark: error: ", dir.resolve("absent").toString(), "does not exist");
+        List<String> lines = outcome.err().strip().lines().toList();
+        assertEquals(2, lines.size(), outcome.err());
+        assertMentions(lines.get(0), "lstm-spark: error: ", dir.resolve("absent").toString(), "does not exist");
+        assertTrue(lines.get(1).startsWith("lstm-spark: the full trace is in ")
+                || lines.get(1).equals("lstm-spark: run with --verbose for the full trace"), lines.get(1));
     }
 
     @Test
