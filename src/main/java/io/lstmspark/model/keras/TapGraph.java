@@ -1,5 +1,6 @@
 package io.lstmspark.model.keras;
 
+import io.lstmspark.model.LstmStep;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.model.TensorRef;
 import java.util.ArrayList;
@@ -74,26 +75,19 @@ final class TapGraph {
 
     /**
      * One layer over its input steps [features, batch]; returns its hidden state at every step
-     * [units, batch]. States are kept feature-major so that a step's z^T = [W; U; b]^T [x; h; 1] is
-     * one MatMul (the bias folded in as a row of ones) whose four gates split along the first
-     * dimension, which TensorFlow does without copying; batch-major, the split copies each gate and
-     * a BiasAdd runs per step. Only the fetched sequences and final states are transposed back.
+     * [units, batch]. States are kept feature-major ({@link LstmStep}); only the fetched sequences and
+     * final states are transposed back.
      */
     private static <T extends TFloating> List<Operand<T>> layer(Ops tf, Graph graph, StateTaps.TapLayer layer,
                                                                 List<Operand<T>> steps, Operand<TInt32> batch,
                                                                 Class<T> type) {
         int units = layer.units();
-        Operand<T> kernel = tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type);
-        Operand<T> recurrent = tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type);
-        List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrent));
-        Operand<T> ones = null;
-        if (!layer.biasOp().isEmpty()) {
-            rows.add(tf.reshape(tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type),
-                    tf.constant(new int[] {1, -1})));
-            ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
-                    tf.dtypes.cast(tf.constant(1f), type));
-        }
-        Operand<T> weights = tf.linalg.transpose(tf.concat(rows, tf.constant(0)), tf.constant(new int[] {1, 0}));
+        Operand<T> bias = layer.biasOp().isEmpty() ? null
+                : tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type);
+        LstmStep<T> cell = LstmStep.of(tf, tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type),
+                tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type), bias, batch, units,
+                layer.recurrentActivation() == Activation.SIGMOID && layer.activation() == Activation.TANH,
+                x -> apply(tf, layer.recurrentActivation(), x), x -> apply(tf, layer.activation(), x));
 
         Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
                 tf.dtypes.cast(tf.constant(0f), type));
@@ -102,15 +96,9 @@ final class TapGraph {
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
         for (Operand<T> step : steps) {
-            List<Operand<T>> stacked = ones == null ? List.of(step, h) : List.of(step, h, ones);
-            Operand<T> z = tf.linalg.matMul(weights, tf.concat(stacked, tf.constant(0)));
-            List<org.tensorflow.Output<T>> gates = tf.split(tf.constant(0), z, 4L).output();
-            Operand<T> i = apply(tf, layer.recurrentActivation(), gates.get(0));
-            Operand<T> f = apply(tf, layer.recurrentActivation(), gates.get(1));
-            Operand<T> g = apply(tf, layer.activation(), gates.get(2));
-            Operand<T> o = apply(tf, layer.recurrentActivation(), gates.get(3));
-            c = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, g));
-            h = tf.math.mul(o, apply(tf, layer.activation(), c));
+            LstmStep.State<T> next = cell.next(step, h, c);
+            h = next.h();
+            c = next.c();
             hs.add(h);
             cs.add(c);
         }

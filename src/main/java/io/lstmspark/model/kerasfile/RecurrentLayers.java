@@ -1,6 +1,7 @@
 package io.lstmspark.model.kerasfile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lstmspark.model.LstmStep;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -73,8 +74,7 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> recurrentKernel = constant(tf, weights.get(1));
         Operand<T> bias = useBias ? constant(tf, weights.get(2)) : null;
 
-        // An LSTM keeps its steps and states feature-major, [features, batch], as the state taps do: a step is
-        // one MatMul of [W; U; b]^T by [x; h; 1] whose gates split along the first dimension without copies.
+        // An LSTM keeps its steps and states feature-major, [features, batch], as the state taps do (LstmStep).
         boolean lstm = kind.equals("LSTM");
         List<Operand<T>> inputs = unstack(tf, tf.linalg.transpose(cast(x),
                 tf.constant(lstm ? new int[] {1, 2, 0} : new int[] {1, 0, 2})), steps);
@@ -91,29 +91,15 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        Operand<T> lstmWeights = null;
-        Operand<T> ones = null;
-        if (lstm) {
-            List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
-            if (bias != null) {
-                rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
-                ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
-                        KerasActivation.scalar(tf, kernel, 1));
-            }
-            lstmWeights = transposed(tf, tf.concat(rows, tf.constant(0)));
-        }
+        LstmStep<T> cell = lstm ? LstmStep.of(tf, kernel, recurrentKernel, bias, batch, units,
+                recurrentActivation.equals("sigmoid") && activation.equals("tanh"),
+                v -> activation(tf, recurrentActivation, v), v -> activation(tf, activation, v)) : null;
         for (Operand<T> step : inputs) {
             switch (kind) {
                 case "LSTM" -> {
-                    List<Operand<T>> stacked = ones == null ? List.of(step, h) : List.of(step, h, ones);
-                    Operand<T> z = tf.linalg.matMul(lstmWeights, tf.concat(stacked, tf.constant(0)));
-                    List<Output<T>> g = tf.split(tf.constant(0), z, 4L).output();
-                    Operand<T> i = activation(tf, recurrentActivation, g.get(0));
-                    Operand<T> f = activation(tf, recurrentActivation, g.get(1));
-                    Operand<T> candidate = activation(tf, activation, g.get(2));
-                    Operand<T> o = activation(tf, recurrentActivation, g.get(3));
-                    c = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, candidate));
-                    h = tf.math.mul(o, activation(tf, activation, c));
+                    LstmStep.State<T> next = cell.next(step, h, c);
+                    h = next.h();
+                    c = next.c();
                     cs.add(c);
                 }
                 case "GRU" -> h = gruStep(tf, step, h, kernel, recurrentKernel, bias, resetAfter, activation,
