@@ -85,8 +85,7 @@ final class TapGraph {
         Operand<T> bias = layer.biasOp().isEmpty() ? null
                 : tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type);
         LstmStep<T> cell = LstmStep.of(tf, tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type),
-                tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type), bias, batch, units,
-                layer.recurrentActivation() == Activation.SIGMOID && layer.activation() == Activation.TANH,
+                tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type), bias, batch,
                 x -> apply(tf, layer.recurrentActivation(), x), x -> apply(tf, layer.activation(), x));
 
         Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),

@@ -91,8 +91,7 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        LstmStep<T> cell = lstm ? LstmStep.of(tf, kernel, recurrentKernel, bias, batch, units,
-                recurrentActivation.equals("sigmoid") && activation.equals("tanh"),
+        LstmStep<T> cell = lstm ? LstmStep.of(tf, kernel, recurrentKernel, bias, batch,
                 v -> activation(tf, recurrentActivation, v), v -> activation(tf, activation, v)) : null;
         for (Operand<T> step : inputs) {
             switch (kind) {
