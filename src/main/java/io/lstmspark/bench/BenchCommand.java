@@ -128,9 +128,10 @@ public final class BenchCommand implements Callable<Integer> {
                 new SessionThreads(1, -1))) {
             tensorFlow = SessionRates.measure(loaded, model, outputs, forecastOutput, slots, windows);
         }
-        ChildJvm jobs = new ChildJvm(heap, workDir);
-        // (a) is the best configuration found, measured against the machine's limit in the same run.
-        MachineBound bound = MachineBound.measure(jobs, model, forecastOutput, slots, windows);
+        // (a) is the best configuration found, measured against the machine's limit in the same run; the jobs
+        // run in it.
+        MachineBound bound = MachineBound.measure(new ChildJvm(heap, workDir), model, forecastOutput, slots, windows);
+        ChildJvm jobs = new ChildJvm(heap, workDir).configured(bound.best());
         tensorFlow = new SessionRates.TensorFlowRates(bound.best().windowsPerSecond(), tensorFlow.batchOne(),
                 tensorFlow.forecastByModel(), tensorFlow.forecastOnly());
         JsonNode soak = soakBatches <= 0 ? null : jobs.run(List.of("bench-soak", "--model=" + model,
@@ -151,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         JsonNode scaledStream = skipScale ? null : jobs.job(slots, scaledInput, model,
                 Map.of("h", "lstm:0.sequence"), "g10", "mode=stream", "stream.layout=chunk");
 
-        String table = BenchTable.table(model, windows, slots, tensorFlow, jobB, jobC, scaled, soak, stream,
+        String table = BenchTable.table(model, windows, slots, bound.best(), tensorFlow, jobB, jobC, scaled, soak, stream,
                 scaledExtract, scaledStream) + bound.rows();
         if (!kerasFile.isEmpty()) {
             Path file = Path.of(kerasFile);

@@ -31,13 +31,16 @@ public final class BenchJobCommand implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[*]")
     String master;
 
+    @Option(names = "--task-cpus", defaultValue = "1", description = "spark.task.cpus (default: ${DEFAULT-VALUE}).")
+    int taskCpus;
+
     @Parameters(description = "Job configuration as key=value.")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
         SparkSession spark = PosixLocalFileSystem.use(SparkSession.builder()).master(master).appName("lstm-spark bench")
-                .config("spark.ui.enabled", "false").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.task.cpus", taskCpus).getOrCreate();
         try {
             // The first run in a fresh JVM also pays for class loading and JIT compilation; the measured
             // run repeats it, as (a) measures TensorFlow after a pass of the same size.

@@ -10,19 +10,22 @@ final class BenchTable {
     private BenchTable() {
     }
 
-    static String table(Path model, long windows, int slots, SessionRates.TensorFlowRates tensorFlow, JsonNode b, JsonNode c, JsonNode e, JsonNode soak,
-                         JsonNode stream, JsonNode scaledExtract, JsonNode scaledStream) {
+    static String table(Path model, long windows, int slots, MachineBound.Configuration jobs,
+                        SessionRates.TensorFlowRates tensorFlow, JsonNode b, JsonNode c, JsonNode e, JsonNode soak,
+                        JsonNode stream, JsonNode scaledExtract, JsonNode scaledStream) {
         double rateB = b.get("windows").asDouble() / b.get("seconds").asDouble();
         double rateC = c.get("windows").asDouble() / c.get("seconds").asDouble();
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "Model %s: T=%d, F=%d; %,d windows, %d task slots, batch %d%n%n",
-                model, BenchCommand.LENGTH, BenchCommand.FEATURES, windows, slots, BenchCommand.BATCH));
+        t.append(String.format(Locale.ROOT, "Model %s: T=%d, F=%d; %,d windows, %d cores; jobs in (a)'s "
+                        + "configuration: %d concurrent task%s, batch.size %d, model.intra-op-threads %d%n%n",
+                model, BenchCommand.LENGTH, BenchCommand.FEATURES, windows, slots, slots / jobs.taskCpus(slots),
+                slots / jobs.taskCpus(slots) == 1 ? "" : "s", jobs.batch(), jobs.intraOp()));
         t.append("| measure | result | target |\n|---|---|---|\n");
         double a = tensorFlow.call();
         double d = tensorFlow.batchOne();
         row(t, "(a) TensorFlow alone, the best configuration tried (listed below)", rate(a)
-                + String.format(Locale.ROOT, " (intra-op 1, batch 256, one caller per core: with the model's own "
-                        + "graph computing the forecast as well: %,.0f; the model's forecast alone: %,.0f)",
+                + String.format(Locale.ROOT, " (other graphs at intra-op 1, batch 256, one caller per core: the "
+                        + "model's own graph computing the forecast as well: %,.0f; the model's forecast alone: %,.0f)",
                 tensorFlow.forecastByModel(), tensorFlow.forecastOnly()), "");
         row(t, "(b) job, Parquet to Parquet, forecast + hidden state", rate(rateB) + ", b/a = " + ratio(rateB / a)
                         + "; its first run in a fresh JVM: " + rate(b.get("windows").asDouble()

@@ -18,10 +18,26 @@ final class ChildJvm {
 
     private final String heap;
     private final Path workDir;
+    /** The configuration jobs run in: (a)'s best, found before the jobs run; null until then. */
+    private final MachineBound.Configuration configuration;
 
     ChildJvm(String heap, Path workDir) {
+        this(heap, workDir, null);
+    }
+
+    private ChildJvm(String heap, Path workDir, MachineBound.Configuration configuration) {
         this.heap = heap;
         this.workDir = workDir;
+        this.configuration = configuration;
+    }
+
+    /**
+     * These JVMs with jobs in TensorFlow's configuration: its batch size and intra-op threads, and as many
+     * concurrent tasks as it has callers, so that the job is measured against (a) as a user who tuned it
+     * would run it.
+     */
+    ChildJvm configured(MachineBound.Configuration best) {
+        return new ChildJvm(heap, workDir, best);
     }
 
     /**
@@ -33,8 +49,13 @@ final class ChildJvm {
                 "input.path=" + input, "input.series-id=series", "input.timestamp=ts",
                 "input.features=" + String.join(",", BenchData.features(BenchCommand.FEATURES)),
                 "model.path=" + model,
-                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
-                "batch.size=" + BenchCommand.BATCH));
+                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name)));
+        if (configuration == null) {
+            arguments.add("batch.size=" + BenchCommand.BATCH);
+        } else {
+            arguments.addAll(List.of("--task-cpus=" + configuration.taskCpus(slots),
+                    "batch.size=" + configuration.batch(), "model.intra-op-threads=" + configuration.intraOp()));
+        }
         outputs.forEach((column, ref) -> arguments.add("outputs." + column + "=" + ref));
         arguments.addAll(List.of(settings));
         return run(arguments, "benchmark job (" + name + ")");

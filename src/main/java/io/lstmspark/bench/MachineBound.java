@@ -22,10 +22,15 @@ import java.util.stream.Collectors;
  */
 record MachineBound(List<Configuration> configurations, double peakFlops, String peakSetting, ModelFlops flops) {
 
-    static final List<Integer> BATCHES = List.of(BenchCommand.BATCH, 1024);
+    static final List<Integer> BATCHES = List.of(BenchCommand.BATCH, 1024, 2048);
 
     /** One way to run (a): intra-op threads per session, concurrent callers on it, windows per call. */
     record Configuration(int intraOp, int callers, int batch, double windowsPerSecond) {
+
+        /** Spark's CPUs per task that give this many concurrent tasks on {@code cores} task slots. */
+        int taskCpus(int cores) {
+            return Math.max(1, cores / callers);
+        }
 
         @Override
         public String toString() {
