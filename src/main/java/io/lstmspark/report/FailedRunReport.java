@@ -2,7 +2,6 @@ package io.lstmspark.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -28,7 +27,7 @@ public record FailedRunReport(
         Map<String, Object> config,
         Counts counts,
         Map<String, Long> stageMillis,
-        String outputPath) {
+        String outputPath) implements ReportDocument {
 
     /** Appended to the name of what the run would have replaced, with an underscore before it. */
     public static final String SUFFIX = ".failed_run_report.json";
@@ -38,29 +37,17 @@ public record FailedRunReport(
         return "failed";
     }
 
-    @JsonProperty("tool")
-    public String tool() {
-        return "lstm-spark";
-    }
-
-    @JsonProperty("version")
-    public String version() {
-        return Version.current();
-    }
-
     /** Writes the report as {@code path}, replacing an earlier failed run's. */
     public Path writeTo(Path path, Configuration hadoopConf) {
+        FileSystem fs;
         try {
-            FileSystem fs = path.getFileSystem(hadoopConf);
-            if (fs instanceof LocalFileSystem local) {
-                fs = local.getRawFileSystem(); // no .crc file beside it, in a directory that is not the run's
-            }
-            try (OutputStream out = fs.create(path, true)) {
-                RunReport.mapper().writeValue(out, this);
-            }
-            return path;
+            fs = path.getFileSystem(hadoopConf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the failed run's report to " + path, e);
         }
+        if (fs instanceof LocalFileSystem local) {
+            fs = local.getRawFileSystem(); // no .crc file beside it, in a directory that is not the run's
+        }
+        return writeJson(fs, path, "the failed run's report");
     }
 }

@@ -1,18 +1,15 @@
 package io.lstmspark.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -33,7 +30,7 @@ public record RunReport(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedInputFile> inputFilesSkipped,
         @JsonInclude(JsonInclude.Include.NON_NULL) Backtest backtest,
         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> scaling,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ForecastRead forecastRead) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ForecastRead forecastRead) implements ReportDocument {
 
     /** Leading underscore: Spark, Parquet readers and DuckDB globs of *.parquet skip it. */
     public static final String FILE_NAME = "_run_report.json";
@@ -135,23 +132,9 @@ public record RunReport(
     public Path writeTo(String directory, Configuration hadoopConf) {
         Path path = new Path(directory, FILE_NAME);
         try {
-            FileSystem fs = path.getFileSystem(hadoopConf);
-            try (OutputStream out = fs.create(path, true)) {
-                mapper().writeValue(out, this);
-            }
-            return path;
+            return writeJson(path.getFileSystem(hadoopConf), path, "the run report");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run report to " + path, e);
         }
-    }
-
-    @JsonProperty("tool")
-    public String tool() {
-        return "lstm-spark";
-    }
-
-    @JsonProperty("version")
-    public String version() {
-        return Version.current();
     }
 }

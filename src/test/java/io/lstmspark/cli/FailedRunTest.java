@@ -106,6 +106,8 @@ class FailedRunTest {
         assertEquals(dir.resolve("_out.failed_run_report.json"), report);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("failed", json.get("status").asText());
+        assertEquals("lstm-spark", json.get("tool").asText());
+        assertFalse(json.get("version").asText().isEmpty(), json.toString());
         assertEquals(message.substring("lstm-spark: error: ".length()), json.get("error").asText());
         assertEquals("io.lstmspark.series.InputDataException", json.get("error_type").asText());
         assertEquals(output.toString(), json.get("output_path").asText());

@@ -1,0 +1,32 @@
+package io.lstmspark.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** What every report says of the tool that wrote it, and how it is written: JSON on a Hadoop file system. */
+interface ReportDocument {
+
+    @JsonProperty("tool")
+    default String tool() {
+        return "lstm-spark";
+    }
+
+    @JsonProperty("version")
+    default String version() {
+        return Version.current();
+    }
+
+    /** Writes this report as {@code path} on {@code fs}, replacing what is there; {@code what} names it in errors. */
+    default Path writeJson(FileSystem fs, Path path, String what) {
+        try (OutputStream out = fs.create(path, true)) {
+            RunReport.mapper().writeValue(out, this);
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + what + " to " + path, e);
+        }
+    }
+}
