@@ -71,8 +71,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("retained_heap_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
             result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
             result.put("peak_rss_reset", rssReset);
-            System.out.println(RunReport.mapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result));
+            ChildJvm.printResult(result);
         } finally {
             spark.stop();
         }

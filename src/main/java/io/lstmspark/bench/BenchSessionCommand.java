@@ -1,19 +1,16 @@
 package io.lstmspark.bench;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelCall;
-import io.lstmspark.model.ModelSource;
 import io.lstmspark.model.SessionThreads;
 import io.lstmspark.model.keras.StateTaps;
-import io.lstmspark.report.RunReport;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,11 +23,8 @@ import picocli.CommandLine.Option;
         description = "Measures (a)'s configurations for one intra-op pool size (used by bench).")
 public final class BenchSessionCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true)
-    Path model;
-
-    @Option(names = "--forecast-output", required = true)
-    String forecastOutput;
+    @Mixin
+    BenchModelOptions model;
 
     @Option(names = "--intra-op-threads", required = true)
     int intraOp;
@@ -52,9 +46,8 @@ public final class BenchSessionCommand implements Callable<Integer> {
         SessionThreads threads = new SessionThreads(intraOp, -1);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("intra_op_threads", intraOp);
-        try (LoadedModel loaded = LoadedModel.load(new ModelSource(model.toString(), List.of("serve")), threads)) {
-            ModelCall call = SessionRates.call(loaded, model, SessionRates.forecastAndHiddenState(forecastOutput),
-                    true);
+        try (LoadedModel loaded = model.load(threads)) {
+            ModelCall call = model.call(loaded);
             StateTaps taps = call.extensions().stream().filter(StateTaps.class::isInstance)
                     .map(StateTaps.class::cast).findFirst().orElseThrow();
             ModelFlops flops = ModelFlops.of(taps, loaded.graph());
@@ -82,7 +75,7 @@ public final class BenchSessionCommand implements Callable<Integer> {
             }
             result.put("gemm", gemm);
         }
-        System.out.println(RunReport.mapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        ChildJvm.printResult(result);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.lstmspark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -59,6 +60,11 @@ final class ChildJvm {
         outputs.forEach((column, ref) -> arguments.add("outputs." + column + "=" + ref));
         arguments.addAll(List.of(settings));
         return run(arguments, "benchmark job (" + name + ")");
+    }
+
+    /** What a child command prints last: its result as one JSON line, which {@link #run} reads. */
+    static void printResult(Map<String, Object> result) throws IOException {
+        System.out.println(RunReport.mapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
     }
 
     /**

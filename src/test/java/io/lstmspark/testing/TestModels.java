@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -28,6 +29,18 @@ public final class TestModels {
     private TestModels() {
     }
 
+    /** Exports the graph {@code build} makes, with the signature it declares, as a SavedModel at {@code model}. */
+    private static Path export(Path model, BiConsumer<Ops, Signature.Builder> build) {
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Signature.Builder signature = Signature.builder();
+            build.accept(Ops.create(graph), signature);
+            SavedModelBundle.exporter(model.toString()).withFunction(session.function(signature.build())).export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return model;
+    }
+
     /** A SavedModel at {@code dir/model} and its weights at {@code dir/weights}. */
     public static Path savedModel(Path dir, int features, int units, int length, long seed) {
         LstmWeights weights = LstmWeights.random(features, units, seed);
@@ -39,39 +52,24 @@ public final class TestModels {
 
     /** A model whose output waits on a WriteFile into the test's directory, in the top-level graph. */
     public static Path writesFile(Path dir) {
-        Path model = dir.resolve("writes-file");
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
+        return export(dir.resolve("writes-file"), (tf, signature) -> {
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
-            org.tensorflow.op.Op write = tf.withName("exfiltrate").io.writeFile(tf.constant(dir.resolve("leak").toString()),
-                    tf.constant("data"));
+            org.tensorflow.op.Op write = tf.withName("exfiltrate").io.writeFile(
+                    tf.constant(dir.resolve("leak").toString()), tf.constant("data"));
             Operand<TFloat32> y = tf.withControlDependencies(List.of(write)).withName("y").identity(x);
-            SavedModelBundle.exporter(model.toString())
-                    .withFunction(session.function(Signature.builder().input("x", x).output("y", y).build()))
-                    .export();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return model;
+            signature.input("x", x).output("y", y);
+        });
     }
 
     /** A SavedModel whose only input, {@code counts}, is int32 [?, length, features]; output {@code total}. */
     public static Path intInput(Path dir, int length, int features) {
-        Path model = dir.resolve("int-input");
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
+        return export(dir.resolve("int-input"), (tf, signature) -> {
             Placeholder<TInt32> counts = tf.withName("counts").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1, length, features)));
             Operand<TFloat32> total = tf.withName("total").sum(tf.dtypes.cast(counts, TFloat32.class),
                     tf.constant(new int[] {1, 2}));
-            SavedModelBundle.exporter(model.toString())
-                    .withFunction(session.function(Signature.builder().input("counts", counts)
-                            .output("total", total).build()))
-                    .export();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return model;
+            signature.input("counts", counts).output("total", total);
+        });
     }
 
     /**
@@ -80,9 +78,7 @@ public final class TestModels {
      * the steps) needs only {@code sequences}; {@code weighted} [?, 1] needs both.
      */
     public static Path twoInputs(Path dir, int length, int features) {
-        Path model = dir.resolve("two-inputs");
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
+        return export(dir.resolve("two-inputs"), (tf, signature) -> {
             Placeholder<TFloat32> sequences = tf.withName("sequences").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, length, features)));
             Placeholder<TFloat32> weights = tf.withName("weights").placeholder(TFloat32.class,
@@ -90,15 +86,9 @@ public final class TestModels {
             Operand<TFloat32> mean = tf.withName("step_mean").math.mean(sequences, tf.constant(1));
             Operand<TFloat32> weighted = tf.withName("weighted").sum(tf.math.mul(mean, weights), tf.constant(1),
                     org.tensorflow.op.core.Sum.keepDims(true));
-            SavedModelBundle.exporter(model.toString())
-                    .withFunction(session.function(Signature.builder()
-                            .input("sequences", sequences).input("weights", weights)
-                            .output("step_mean", mean).output("weighted", weighted).build()))
-                    .export();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return model;
+            signature.input("sequences", sequences).input("weights", weights).output("step_mean", mean)
+                    .output("weighted", weighted);
+        });
     }
 
     /**
@@ -108,9 +98,7 @@ public final class TestModels {
      * state {@code total} = h0 + sum(x) [?, 1] that continues {@code h0}.
      */
     public static Path logOfInput(Path dir, int length) {
-        Path model = dir.resolve("log-of-input");
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
+        return export(dir.resolve("log-of-input"), (tf, signature) -> {
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, length, 1)));
             Placeholder<TFloat32> h0 = tf.withName("h0").placeholder(TFloat32.class,
@@ -120,15 +108,9 @@ public final class TestModels {
             Operand<TFloat32> running = tf.withName("running").math.add(tf.expandDims(h0, tf.constant(1)),
                     tf.math.cumsum(x, tf.constant(1)));
             Operand<TFloat32> total = tf.withName("total").math.add(h0, tf.sum(x, tf.constant(1)));
-            SavedModelBundle.exporter(model.toString())
-                    .withFunction(session.function(Signature.builder().input("x", x).input("h0", h0)
-                            .output("logs", logs).output("mean", mean).output("running", running)
-                            .output("total", total).build()))
-                    .export();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return model;
+            signature.input("x", x).input("h0", h0).output("logs", logs).output("mean", mean)
+                    .output("running", running).output("total", total);
+        });
     }
 
     /**
@@ -136,20 +118,13 @@ public final class TestModels {
      * windows in the call: its values tell how many series each call held.
      */
     public static Path sumPlusCallSize(Path dir, int length) {
-        Path model = dir.resolve("sum-plus-call-size");
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
+        return export(dir.resolve("sum-plus-call-size"), (tf, signature) -> {
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, length, 1)));
             Operand<TInt32> windows = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
             Operand<TFloat32> y = tf.withName("y").math.add(tf.sum(x, tf.constant(1)),
                     tf.dtypes.cast(windows, TFloat32.class));
-            SavedModelBundle.exporter(model.toString())
-                    .withFunction(session.function(Signature.builder().input("x", x).output("y", y).build()))
-                    .export();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return model;
+            signature.input("x", x).output("y", y);
+        });
     }
 }
