@@ -36,7 +36,7 @@ class JobConfigLoaderTest {
         assertEquals(WindowMode.EXTRACT, config.mode());
         assertEquals(1, config.window().stride());
         assertTrue(config.window().length().isEmpty(), "window length comes from the model unless set");
-        assertEquals(256, config.batchSize());
+        assertEquals(1024, config.batchSize());
         assertEquals("serving_default", config.model().signature());
         assertEquals(List.of("serve"), config.model().tags());
         assertEquals(JobConfig.OutputMode.ERROR_IF_EXISTS, config.output().mode());
