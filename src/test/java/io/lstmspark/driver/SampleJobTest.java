@@ -112,7 +112,8 @@ class SampleJobTest {
         assertEquals(rows.size(), counts.windowsWritten());
         assertEquals(Map.of("series_shorter_than_window", shortSeries), counts.skipped());
         assertTrue(shortSeries > 0, "the sample has series shorter than a window");
-        assertEquals((rows.size() + 255) / 256, counts.batches(), 2, "batches of 256, one partial per task");
+        assertEquals((rows.size() + 1023) / 1024, counts.batches(), 2, "batches of 1024 (the default), one partial "
+                + "per task");
     }
 
     @Test
