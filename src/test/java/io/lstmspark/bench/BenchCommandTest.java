@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +47,11 @@ class BenchCommandTest {
         String recorded = Files.readString(record);
         assertTrue(recorded.contains("./submit/bench.sh --windows 2000 --skip-scale") && recorded.contains("(b) job"),
                 recorded);
+        try (Stream<Path> kept = Files.list(dir.resolve("work"))) {
+            List<String> names = kept.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("input-")), "the inputs are kept for the next run: "
+                    + names);
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("output-")), "the jobs' outputs are removed: " + names);
+        }
     }
 }
