@@ -1,12 +1,8 @@
 package io.lstmspark.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -39,15 +35,7 @@ public record FailedRunReport(
 
     /** Writes the report as {@code path}, replacing an earlier failed run's. */
     public Path writeTo(Path path, Configuration hadoopConf) {
-        FileSystem fs;
-        try {
-            fs = path.getFileSystem(hadoopConf);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the failed run's report to " + path, e);
-        }
-        if (fs instanceof LocalFileSystem local) {
-            fs = local.getRawFileSystem(); // no .crc file beside it, in a directory that is not the run's
-        }
-        return writeJson(fs, path, "the failed run's report");
+        // No .crc file beside it, in a directory that is not the run's.
+        return writeJson(path, hadoopConf, false, "the failed run's report");
     }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -130,11 +128,6 @@ public record RunReport(
 
     /** Writes the report as {@code <directory>/_run_report.json} on any Hadoop file system. */
     public Path writeTo(String directory, Configuration hadoopConf) {
-        Path path = new Path(directory, FILE_NAME);
-        try {
-            return writeJson(path.getFileSystem(hadoopConf), path, "the run report");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run report to " + path, e);
-        }
+        return writeJson(new Path(directory, FILE_NAME), hadoopConf, true, "the run report");
     }
 }
