@@ -152,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
         JsonNode scaledStream = skipScale ? null : jobs.job(slots, scaledInput, model,
                 Map.of("h", "lstm:0.sequence"), "g10", "mode=stream", "stream.layout=chunk");
 
-        String table = BenchTable.table(model, windows, slots, bound.best(), tensorFlow, jobB, jobC, scaled, soak, stream,
-                scaledExtract, scaledStream) + bound.rows();
+        String table = BenchTable.table(model, windows, slots, bound.best(), tensorFlow, jobB, jobC, scaled, soak,
+                stream, scaledExtract, scaledStream) + bound.rows();
         if (!kerasFile.isEmpty()) {
             Path file = Path.of(kerasFile);
             SessionRates.KerasFileRates rates = SessionRates.kerasFileAgainstExport(file, model, outputs, slots,

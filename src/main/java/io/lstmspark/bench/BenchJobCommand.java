@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code bench-job}: one measured job in a JVM of its own, for {@code bench}. Runs the job twice and
  * prints one JSON line: wall time of both runs, and windows, output bytes, peak live heap (after
- * garbage collection) and peak resident memory of the second, measured run.
+ * garbage collection) and peak resident memory of the second, measured run. Removes both runs' outputs.
  */
 @Command(name = "bench-job", hidden = true, description = "Runs one measured job (used by bench).")
 public final class BenchJobCommand implements Callable<Integer> {
@@ -49,6 +49,7 @@ public final class BenchJobCommand implements Callable<Integer> {
             long firstStarted = System.nanoTime();
             LstmSparkJob.run(spark, config(firstRun));
             double firstSeconds = (System.nanoTime() - firstStarted) / 1e9;
+            remove(spark, config(firstRun).output().path());
 
             Runtime.getRuntime().gc();
             LiveHeap liveHeap = LiveHeap.watch();
@@ -71,11 +72,18 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("retained_heap_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
             result.put("peak_rss_bytes", procStatusBytes("VmHWM"));
             result.put("peak_rss_reset", rssReset);
+            remove(spark, measured.output().path());
             ChildJvm.printResult(result);
         } finally {
             spark.stop();
         }
         return 0;
+    }
+
+    /** A run's output, once measured: of no further use, and (c) on 10x the windows writes ~12.5 GB a run. */
+    private static void remove(SparkSession spark, String output) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(output);
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
     }
 
     private static JobConfig config(List<String> overrides) {

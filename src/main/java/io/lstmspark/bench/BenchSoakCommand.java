@@ -26,7 +26,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Soak.Result soak;
         try (LoadedModel loaded = model.load(new SessionThreads(1, -1))) {
-            soak = Soak.run(loaded, model.call(loaded), batches, BenchCommand.LENGTH, BenchCommand.FEATURES, BenchCommand.BATCH);
+            soak = Soak.run(loaded, model.call(loaded), batches, BenchCommand.LENGTH, BenchCommand.FEATURES,
+                    BenchCommand.BATCH);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("batches", soak.batches());

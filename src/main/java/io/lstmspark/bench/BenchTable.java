@@ -18,8 +18,8 @@ final class BenchTable {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Model %s: T=%d, F=%d; %,d windows, %d cores; jobs in (a)'s "
                         + "configuration: %d concurrent task%s, batch.size %d, model.intra-op-threads %d%n%n",
-                model, BenchCommand.LENGTH, BenchCommand.FEATURES, windows, slots, slots / jobs.taskCpus(slots),
-                slots / jobs.taskCpus(slots) == 1 ? "" : "s", jobs.batch(), jobs.intraOp()));
+                model, BenchCommand.LENGTH, BenchCommand.FEATURES, windows, slots, jobs.callers(),
+                jobs.callers() == 1 ? "" : "s", jobs.batch(), jobs.intraOp()));
         t.append("| measure | result | target |\n|---|---|---|\n");
         double a = tensorFlow.call();
         double d = tensorFlow.batchOne();

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The benchmark's jobs, each in a fresh JVM with this JVM's options and classpath and a fixed heap, so
@@ -44,8 +42,8 @@ final class ChildJvm {
     }
 
     /**
-     * Runs one job in a fresh JVM, reads its result line and removes what it wrote. input.partitions keeps
-     * the job's default, as a user's run would.
+     * Runs one job in a fresh JVM and reads its result line. input.partitions keeps the job's default,
+     * as a user's run would.
      */
     JsonNode job(int slots, Path input, Path model, Map<String, String> outputs, String name, String... settings)
             throws IOException, InterruptedException {
@@ -62,20 +60,7 @@ final class ChildJvm {
         }
         outputs.forEach((column, ref) -> arguments.add("outputs." + column + "=" + ref));
         arguments.addAll(List.of(settings));
-        JsonNode result = run(arguments, "benchmark job (" + name + ")");
-        removeOutputs(workDir, name);
-        return result;
-    }
-
-    /**
-     * Removes both runs' outputs of bench-job {@code name} under {@code workDir}: measured, they are of no
-     * further use, and (c) on 10x the windows writes ~25 GB of them.
-     */
-    static void removeOutputs(Path workDir, String name) throws IOException {
-        FileSystem local = FileSystem.getLocal(new Configuration());
-        for (String written : List.of("output-" + name, "output-" + name + "-first-run")) {
-            local.delete(new org.apache.hadoop.fs.Path(workDir.resolve(written).toAbsolutePath().toUri()), true);
-        }
+        return run(arguments, "benchmark job (" + name + ")");
     }
 
     /** What a child command prints last: its result as one JSON line, which {@link #run} reads. */

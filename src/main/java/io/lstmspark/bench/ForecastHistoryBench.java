@@ -74,13 +74,11 @@ final class ForecastHistoryBench {
     /** The forecast job over {@code input}, in a JVM of its own. */
     static JsonNode job(ChildJvm jobs, int slots, Path input, Path workDir, String name)
             throws IOException, InterruptedException {
-        JsonNode result = jobs.run(List.of("bench-job", "--master=local[" + slots + "]", "input.path=" + input,
+        return jobs.run(List.of("bench-job", "--master=local[" + slots + "]", "input.path=" + input,
                 "input.series-id=sensor_id", "input.timestamp=ts", "input.features=" + String.join(",", FEATURES),
                 "model.path=" + SAMPLE_MODEL, "mode=forecast", "forecast.frequency=1h", "outputs.forecast=forecast",
                 "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name)),
                 "forecast job (" + name + ")");
-        ChildJvm.removeOutputs(workDir, name);
-        return result;
     }
 
     /** The table row: both runs' read-window-infer-write time, their ratio and the rows read. */
