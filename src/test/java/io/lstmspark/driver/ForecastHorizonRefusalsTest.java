@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lstmspark.config.ConfigException;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.testing.Jobs;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestSpark;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** forecast.horizon configurations the job refuses before any task runs, each with the message that says why. */
 class ForecastHorizonRefusalsTest {
 
-    private static final String MSFT = "src/test/resources/models/msft_close_lstm/saved_model";
+    private static final String MSFT = SharedModels.savedModel("msft_close_lstm").toString();
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures/horizon");
 
     @TempDir

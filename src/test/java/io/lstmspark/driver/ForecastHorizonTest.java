@@ -10,6 +10,7 @@ import io.lstmspark.LstmSparkException;
 import io.lstmspark.report.Counts;
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.Jobs;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ForecastHorizonTest {
 
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures/horizon");
-    private static final String MSFT = "src/test/resources/models/msft_close_lstm/saved_model";
+    private static final String MSFT = SharedModels.savedModel("msft_close_lstm").toString();
     private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
 
     @TempDir

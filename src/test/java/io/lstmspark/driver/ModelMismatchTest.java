@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.model.ModelException;
 import io.lstmspark.testing.Jobs;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestModels;
 import io.lstmspark.testing.TestSpark;
@@ -95,8 +96,7 @@ class ModelMismatchTest {
 
     @Test
     void realKerasModelNamesItsOwnTensorWhenFeaturesDoNotFit() throws Exception {
-        String msft = Path.of(System.getProperty("lstmspark.shared.models"), "msft_close_lstm", "saved_model")
-                .toString();
+        String msft = SharedModels.savedModel("msft_close_lstm").toString();
         assertMentions(refused(msft, "outputs={ close = dense_17 }"), msft,
                 "signature 'serving_default' input 'input_6' (serving_default_input_6:0)", "float32 [-1, 5, 1]",
                 "[batch, 5, 2]", "the model takes 1 features per step", "input.features");

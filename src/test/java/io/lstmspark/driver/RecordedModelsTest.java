@@ -8,6 +8,7 @@ import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.RecordedModel;
 import io.lstmspark.testing.RecordedStates;
 import io.lstmspark.testing.Rows;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
@@ -48,8 +49,7 @@ class RecordedModelsTest {
     }
 
     static Stream<Arguments> models() {
-        Path shared = Path.of(System.getProperty("lstmspark.shared.models"));
-        return RecordedModel.under(shared, FIXTURES).stream()
+        return RecordedModel.under(SharedModels.folder(), FIXTURES).stream()
                 .map(path -> Arguments.of(path.getFileName().toString(), path));
     }
 
@@ -78,7 +78,7 @@ class RecordedModelsTest {
     @ParameterizedTest(name = "output-from-taps = {0}")
     @ValueSource(booleans = {true, false})
     void forecastWithAStateTapEqualsTensorFlowsOwnEitherWay(boolean fromTaps) throws Exception {
-        Path folder = Path.of(System.getProperty("lstmspark.shared.models")).resolve("brent_stacked_lstm");
+        Path folder = SharedModels.folder("brent_stacked_lstm");
         RecordedModel model = RecordedModel.read(folder);
         RecordedStates states = RecordedStates.read(folder.resolve("expected.json"));
         Path work = Files.createDirectories(dir.resolve("forecast-and-tap-" + fromTaps));

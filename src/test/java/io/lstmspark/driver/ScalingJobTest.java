@@ -12,6 +12,7 @@ import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.Rows;
 import io.lstmspark.testing.SampleWeights;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
@@ -39,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScalingJobTest {
 
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures/scaling");
-    private static final String MSFT = Path.of(System.getProperty("lstmspark.shared.models"))
-            .resolve("msft_close_lstm/saved_model").toString();
+    private static final String MSFT = SharedModels.savedModel("msft_close_lstm").toString();
     private static final StructType CLOSES = new StructType().add("ticker", DataTypes.StringType)
             .add("ts", DataTypes.TimestampType).add("close", DataTypes.DoubleType);
 

@@ -9,6 +9,7 @@ import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.Rows;
 import io.lstmspark.testing.SeriesTable;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestData;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
@@ -29,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StateTapJobTest {
 
-    private static final Path MODEL = Path.of(System.getProperty("lstmspark.shared.models"))
-            .resolve("brent_stacked_lstm").resolve("saved_model");
+    private static final Path MODEL = SharedModels.savedModel("brent_stacked_lstm");
     private static final int LENGTH = 3;
     private static final int UNITS = 64;
 

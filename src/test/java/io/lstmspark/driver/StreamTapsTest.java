@@ -7,6 +7,7 @@ import io.lstmspark.testing.CheckpointTensors;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.Rows;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestSpark;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamTapsTest {
 
-    private static final Path MODEL = Path.of(System.getProperty("lstmspark.shared.models"))
-            .resolve("brent_stacked_lstm/saved_model");
+    private static final Path MODEL = SharedModels.savedModel("brent_stacked_lstm");
     private static final int[] LENGTHS = {2, 3, 10, 17};
 
     @TempDir

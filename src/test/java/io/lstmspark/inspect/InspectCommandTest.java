@@ -11,6 +11,7 @@ import io.lstmspark.model.LoadedModel;
 import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
 import io.lstmspark.testing.CommandRun;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import org.tensorflow.proto.TensorInfo;
  */
 class InspectCommandTest {
 
-    private static final Path SHARED = Path.of(System.getProperty("lstmspark.shared.models"));
+    private static final Path SHARED = SharedModels.folder();
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
 
     @TempDir

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.testing.RecordedModel;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,9 +77,8 @@ class CapturedVariablesTest {
 
     @Test
     void modelsWhoseSaverRestoresEveryVariableAreLeftAlone() {
-        Path shared = Path.of(System.getProperty("lstmspark.shared.models"));
-        for (Path dir : List.of(shared.resolve("forecaster_keras3/saved_model"),
-                shared.resolve("msft_close_lstm/saved_model"), FIXTURES.resolve("tf1_while_lstm/saved_model"))) {
+        for (Path dir : List.of(SharedModels.savedModel("forecaster_keras3"),
+                SharedModels.savedModel("msft_close_lstm"), FIXTURES.resolve("tf1_while_lstm/saved_model"))) {
             try (SavedModelBundle bundle = load(dir)) {
                 assertEquals(List.of(), CapturedVariables.restoreUninitialised(bundle.graph(), bundle.session(),
                         LoadedModel.readSavedModelProto(dir).getMetaGraphs(0), dir), dir.toString());

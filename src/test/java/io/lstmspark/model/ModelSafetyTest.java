@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.sample.LstmWeights;
 import io.lstmspark.sample.SampleModel;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ class ModelSafetyTest {
 
     @Test
     void realKerasModelsWithTheirCheckpointFunctionsPass() throws IOException {
-        try (Stream<Path> models = Files.list(Path.of(System.getProperty("lstmspark.shared.models")))) {
+        try (Stream<Path> models = Files.list(SharedModels.folder())) {
             List<Path> savedModels = models.map(m -> m.resolve("saved_model")).filter(Files::isDirectory).toList();
             assertEquals(4, savedModels.size());
             for (Path model : savedModels) {
@@ -126,8 +127,7 @@ class ModelSafetyTest {
     private List<ModelSource> bundledModels() throws IOException {
         List<ModelSource> models = new ArrayList<>();
         List<Path> roots = List.of(RESOURCES.resolve("models"), RESOURCES.resolve("fixtures"),
-                RESOURCES.resolve("keras3-fixtures"), Path.of(System.getProperty("lstmspark.shared.models")),
-                Path.of("sample-data"));
+                RESOURCES.resolve("keras3-fixtures"), SharedModels.folder(), Path.of("sample-data"));
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path pb : files.filter(f -> f.getFileName().toString().equals("saved_model.pb")).toList()) {
@@ -240,7 +240,7 @@ class ModelSafetyTest {
      */
     private Path withRestoreFunction(String name, java.util.function.UnaryOperator<FunctionDef> edit)
             throws IOException {
-        Path real = Path.of(System.getProperty("lstmspark.shared.models")).resolve("msft_close_lstm/saved_model");
+        Path real = SharedModels.savedModel("msft_close_lstm");
         SavedModel savedModel = LoadedModel.readSavedModelProto(real);
         MetaGraphDef meta = savedModel.getMetaGraphs(0);
         GraphDef.Builder graph = meta.getGraphDef().toBuilder();

@@ -63,6 +63,6 @@ public final class ClosePrices {
     }
 
     public static Path model() {
-        return Path.of(System.getProperty("lstmspark.shared.models")).resolve("msft_close_lstm").resolve("saved_model");
+        return SharedModels.savedModel("msft_close_lstm");
     }
 }

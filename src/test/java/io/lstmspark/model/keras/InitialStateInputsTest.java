@@ -4,6 +4,7 @@ import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.TensorRef;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.RecordedStates;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class InitialStateInputsTest {
 
     @Test
     void statesCarriedIntoTheNextChunkEqualOneRunOverBothChunks() {
-        Path dir = StateTapsOnRealModelsTest.folder("lake_chlorophyll_lstm");
+        Path dir = SharedModels.folder("lake_chlorophyll_lstm");
         double[][][] windows = RecordedStates.read(dir.resolve("expected.json")).inputs();
         double[][] first = windows[0];
         double[][] second = windows[1];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.WindowInput;
+import io.lstmspark.testing.SharedModels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class LayerDiscoveryApiTest {
 
     @Test
     void keras2LayersNameTheirConfigFileAndCheckpointKeys() {
-        try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("brent_stacked_lstm").resolve("saved_model"))) {
+        try (LoadedModel model = Taps.load(SharedModels.savedModel("brent_stacked_lstm"))) {
             KerasLstmLayers discovered = KerasLstmLayers.discover(model);
             LstmLayer second = discovered.layers().get(1);
             assertEquals("lstm_8", second.name());
@@ -32,7 +33,7 @@ class LayerDiscoveryApiTest {
 
     @Test
     void keras3LayersSayTheirConfigWasInferredAndTheActivationRead() {
-        try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("forecaster_keras3").resolve("saved_model"))) {
+        try (LoadedModel model = Taps.load(SharedModels.savedModel("forecaster_keras3"))) {
             LstmLayer layer = KerasLstmLayers.discover(model).layers().get(0);
             assertEquals("lstm", layer.name());
             assertTrue(layer.sources().get("config").contains("none saved"), layer.sources().toString());
@@ -43,7 +44,7 @@ class LayerDiscoveryApiTest {
 
     @Test
     void selfCheckRunsWithoutAJob() {
-        try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("brent_stacked_lstm").resolve("saved_model"))) {
+        try (LoadedModel model = Taps.load(SharedModels.savedModel("brent_stacked_lstm"))) {
             ModelInput input = ModelInput.find(model, Taps.request(model, "h=lstm:0.h"));
             StateTapPlanner.Checked checked = StateTapPlanner.check(model, "serving_default", input, 3, 1);
             assertEquals(TapCheck.Status.PASSED, checked.check().status(), checked.check().detail());
@@ -54,7 +55,7 @@ class LayerDiscoveryApiTest {
     @Test
     void selfCheckFailsWhenTheLayersAreReadWrong() {
         // The check has teeth: the same layers read as relu LSTMs do not reproduce the model.
-        try (LoadedModel model = Taps.load(StateTapsOnRealModelsTest.folder("lake_chlorophyll_lstm").resolve("saved_model"))) {
+        try (LoadedModel model = Taps.load(SharedModels.savedModel("lake_chlorophyll_lstm"))) {
             KerasLstmLayers discovered = KerasLstmLayers.discover(model);
             List<LstmLayer> misread = discovered.layers().stream()
                     .map(l -> l.withActivations(Activation.RELU, Activation.SIGMOID, "misread on purpose")).toList();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.lstmspark.model.LoadedModel;
+import io.lstmspark.testing.SharedModels;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class ObjectGraphMetadataTest {
 
     @Test
     void layerConfigIsReadFromTheObjectGraphWhenKerasMetadataIsAbsent() throws IOException {
-        Path original = StateTapsOnRealModelsTest.folder("msft_close_lstm").resolve("saved_model");
+        Path original = SharedModels.savedModel("msft_close_lstm");
         Path old = asTf23Layout(original, dir.resolve("tf23"));
         try (LoadedModel model = Taps.load(old); LoadedModel reference = Taps.load(original)) {
             KerasLstmLayers fromObjectGraph = KerasLstmLayers.discover(model);

@@ -7,6 +7,7 @@ import io.lstmspark.model.LoadedModel;
 import io.lstmspark.model.ModelException;
 import io.lstmspark.model.ModelInput;
 import io.lstmspark.model.ModelRequest;
+import io.lstmspark.testing.SharedModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class StateTapRefusalsTest {
     }
 
     private static Path shared(String folder) {
-        return StateTapsOnRealModelsTest.folder(folder).resolve("saved_model");
+        return SharedModels.savedModel(folder);
     }
 
     private static void assertMentions(String message, String... parts) {

@@ -6,6 +6,7 @@ import io.lstmspark.model.LoadedModel;
 import io.lstmspark.testing.CheckpointTensors;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.RecordedStates;
+import io.lstmspark.testing.SharedModels;
 import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,14 +49,10 @@ class StateTapsOnRealModelsTest {
                         "variables/0", "variables/1", "variables/2"))));
     }
 
-    static Path folder(String name) {
-        return Path.of(System.getProperty("lstmspark.shared.models")).resolve(name);
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void everyLayersStatesEqualTheRecordedStatesAndThePlainJavaOracle(RealModel real) {
-        Path dir = folder(real.folder());
+        Path dir = SharedModels.folder(real.folder());
         RecordedStates recorded = RecordedStates.read(dir.resolve("expected.json"));
         double[][][] windows = recorded.inputs();
         List<String> outputs = new ArrayList<>();
@@ -96,7 +93,7 @@ class StateTapsOnRealModelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void tapsReproduceTheModelsOwnOutputInTheSelfCheck(RealModel real) {
-        Path dir = folder(real.folder());
+        Path dir = SharedModels.folder(real.folder());
         double[][][] windows = RecordedStates.read(dir.resolve("expected.json")).inputs();
         String last = real.layers().get(real.layers().size() - 1).name();
         try (LoadedModel model = Taps.load(dir.resolve("saved_model"))) {
