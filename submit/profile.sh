@@ -3,7 +3,8 @@
 # run only, and prints each thread group's and library's share of the CPU samples.
 #
 #   submit/bench.sh --skip-scale            # once: writes the benchmark's input under target/bench
-#   submit/profile.sh                       # job (b): forecast and hidden state
+#   submit/profile.sh                       # job (b): forecast and hidden state, the job's defaults
+#   submit/profile.sh batch.size=2048 model.intra-op-threads=1   # (a)'s best configuration, as bench names it
 #   submit/profile.sh outputs.h=lstm:0.sequence mode=stream stream.layout=chunk
 #   INPUT=target/bench/input-1000x1047x8 submit/profile.sh ...   # another input
 #
@@ -29,7 +30,7 @@ JAVA_OPTS="-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+PreserveFramePointer -XX:+Unlo
 -XX:+DumpPerfMapAtExit ${JAVA_OPTS:-}" ./submit/run-local.sh --command bench-job --master="local[$(nproc)]" \
   "input.path=$input" input.series-id=series input.timestamp=ts input.features=f0,f1,f2,f3,f4,f5,f6,f7 \
   model.path=src/test/resources/models/forecaster_keras3/saved_model output.mode=overwrite \
-  output.path=$out/output batch.size=256 "$@" >>"$log" 2>&1 &
+  output.path=$out/output "$@" >>"$log" 2>&1 &
 job=$!
 perf_pid=
 # A failed or interrupted profile leaves neither the job nor perf running.
