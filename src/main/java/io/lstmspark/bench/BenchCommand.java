@@ -65,7 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Task slots (local[N]); 0: all cores.")
     int threads;
 
-    @Option(names = "--work-dir", defaultValue = "target/bench", description = "Data and outputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "target/bench",
+            description = "Data and outputs (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     @Option(names = "--skip-scale", description = "Skip the 10x run of (e).")

@@ -46,8 +46,8 @@ final class BenchData {
         }
         StructType finalSchema = schema;
         spark.range(series).repartition(Math.max(1, series / 100)).flatMap(
-                (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>) id -> rows(id.intValue(), steps, features)
-                        .iterator(),
+                (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>) id ->
+                        rows(id.intValue(), steps, features).iterator(),
                 org.apache.spark.sql.Encoders.row(finalSchema))
                 .write().parquet(path.toString());
         return path;

@@ -35,7 +35,8 @@ final class BenchTable {
                 + String.format(Locale.ROOT, "%.0f", c.get("output_bytes").asDouble() / c.get("windows").asDouble())
                 + " output bytes/window (b: " + String.format(Locale.ROOT, "%.0f",
                 b.get("output_bytes").asDouble() / b.get("windows").asDouble()) + ")", "");
-        row(t, "(d) TensorFlow alone, batch 1", rate(d) + ", a/d = " + ratio(a / d), "a/d >= 20 " + verdict(a / d >= 20));
+        row(t, "(d) TensorFlow alone, batch 1", rate(d) + ", a/d = " + ratio(a / d),
+                "a/d >= 20 " + verdict(a / d >= 20));
         row(t, "(e) job (b): heap retained (after a full GC at the end), peak heap after GCs, peak RSS, time",
                 memory(b), "");
         if (e != null) {
@@ -69,7 +70,8 @@ final class BenchTable {
                         + "bytes/step)", streamRate, extractRate, streamRate / extractRate, atScale, smaller,
                 stream.get("output_bytes").asDouble() / stream.get("input_rows").asDouble(),
                 c.get("output_bytes").asDouble() / c.get("input_rows").asDouble()),
-                "both >= x" + BenchCommand.LENGTH / 2 + " " + verdict(speedup >= BenchCommand.LENGTH / 2.0 && smaller >= BenchCommand.LENGTH / 2.0));
+                "both >= x" + BenchCommand.LENGTH / 2 + " " + verdict(speedup >= BenchCommand.LENGTH / 2.0
+                        && smaller >= BenchCommand.LENGTH / 2.0));
         if (soak != null) {
             double growth = soak.get("rss_at_end").asDouble() - soak.get("rss_after_warmup").asDouble();
             row(t, "(f) " + String.format(Locale.ROOT, "%,d", soak.get("batches").asLong())

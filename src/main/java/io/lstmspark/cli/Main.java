@@ -91,6 +91,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, inspect, make-sample, bench");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: run, inspect, make-sample, bench");
     }
 }

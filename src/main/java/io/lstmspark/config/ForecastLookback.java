@@ -44,7 +44,8 @@ public record ForecastLookback(Optional<Duration> frequency, Optional<Duration> 
                             + "forecast.frequency (e.g. 1h) too, or give the lookback as a duration (e.g. 14d)");
                 }
                 if (steps.getAsLong() < 1) {
-                    throw new ConfigException("forecast.lookback is " + lookbackText.get() + "; it must be at least 1 step");
+                    throw new ConfigException("forecast.lookback is " + lookbackText.get()
+                            + "; it must be at least 1 step");
                 }
             } else {
                 lookback = Optional.of(duration("forecast.lookback", lookbackText.get()));
@@ -53,7 +54,9 @@ public record ForecastLookback(Optional<Duration> frequency, Optional<Duration> 
         return new ForecastLookback(frequency, lookback, steps);
     }
 
-    /** A positive duration, e.g. {@code 1h}, {@code 15 minutes}, {@code 15min}, {@code 1d}; else refused naming the key. */
+    /**
+     * A positive duration, e.g. {@code 1h}, {@code 15 minutes}, {@code 15min}, {@code 1d}; else refused naming the key.
+     */
     public static Duration duration(String key, String text) {
         String normalized = text.strip();
         Matcher amount = AMOUNT.matcher(normalized);

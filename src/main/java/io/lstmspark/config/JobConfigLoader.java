@@ -92,7 +92,8 @@ public final class JobConfigLoader {
                     parsed = ConfigFactory.parseString("v = " + value,
                             ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).getValue("v");
                 } catch (com.typesafe.config.ConfigException e) {
-                    throw new ConfigException("argument " + key + ": cannot parse '" + value + "': " + parseError(e), e);
+                    throw new ConfigException("argument " + key + ": cannot parse '" + value + "': "
+                            + parseError(e), e);
                 }
             } else {
                 parsed = ConfigValueFactory.fromAnyRef(value, "command line");
@@ -173,13 +174,16 @@ public final class JobConfigLoader {
                     atLeast(c, "input.partitions", 0),
                     stringMap(c, "input.options"),
                     optional(c, "input.timestamp-format"),
-                    JobConfig.BadInput.valueOf(oneOf(c, "input.on-bad", "fail", "quarantine").toUpperCase(Locale.ROOT)));
-            WindowMode mode = WindowMode.valueOf(oneOf(c, "mode", "extract", "forecast", "stream").toUpperCase(Locale.ROOT));
+                    JobConfig.BadInput.valueOf(
+                            oneOf(c, "input.on-bad", "fail", "quarantine").toUpperCase(Locale.ROOT)));
+            WindowMode mode = WindowMode.valueOf(
+                    oneOf(c, "mode", "extract", "forecast", "stream").toUpperCase(Locale.ROOT));
             StreamLayout streamLayout = StreamLayout.valueOf(
                     oneOf(c, "stream.layout", "chunk", "step").toUpperCase(Locale.ROOT));
             OptionalInt length = c.getIsNull("window.length") ? OptionalInt.empty()
                     : OptionalInt.of(atLeast(c, "window.length", 1));
-            JobConfig.Window window = new JobConfig.Window(length, atLeast(c, "window.stride", 1), gap(c, "window.max-gap"));
+            JobConfig.Window window = new JobConfig.Window(length, atLeast(c, "window.stride", 1),
+                    gap(c, "window.max-gap"));
             JobConfig.Model model = new JobConfig.Model(
                     required(c, "model.path"),
                     stringList(c, "model.tags"),

@@ -20,7 +20,8 @@ record BatchSizing(int windows, long bytesPerWindow, int requested, long maxByte
             long needed = perWindow * call.fixedBatch();
             if (needed > maxBytes) {
                 throw new ConfigException("the model takes batches of exactly " + call.fixedBatch() + " windows, "
-                        + needed + " bytes of native memory at " + perWindow + " bytes a window, more than batch.max-bytes "
+                        + needed + " bytes of native memory at " + perWindow
+                        + " bytes a window, more than batch.max-bytes "
                         + maxBytes + ": raise batch.max-bytes to at least " + needed);
             }
             return new BatchSizing(call.fixedBatch(), perWindow, requestedWindows, maxBytes, true);

@@ -135,7 +135,9 @@ final class InputSteps {
         return footers;
     }
 
-    /** Whether only part of the input is read (forecast history), so that fewer rows than the files hold is expected. */
+    /**
+     * Whether only part of the input is read (forecast history), so that fewer rows than the files hold is expected.
+     */
     boolean filtered() {
         return filtered;
     }

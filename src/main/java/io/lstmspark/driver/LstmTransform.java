@@ -107,7 +107,9 @@ public final class LstmTransform {
         return input;
     }
 
-    /** Runs the output pass, its rows written by {@code writer} in one Spark job, its progress told to {@code watcher}. */
+    /**
+     * Runs the output pass, its rows written by {@code writer} in one Spark job, its progress told to {@code watcher}.
+     */
     List<TaskStats> writeRows(Consumer<Dataset<Row>> writer, RunWatcher watcher) {
         return passes.outputs(writer, watcher);
     }

@@ -29,7 +29,8 @@ record TimestampStatistics(boolean rows, boolean nulls, long minMicros, long max
             return Optional.empty();
         }
         Type type = schema.getType(column);
-        if (!type.isPrimitive() || type.asPrimitiveType().getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.INT64
+        if (!type.isPrimitive()
+                || type.asPrimitiveType().getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.INT64
                 || !(type.getLogicalTypeAnnotation()
                 instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp)
                 || !timestamp.isAdjustedToUTC()) {

@@ -29,7 +29,8 @@ import picocli.CommandLine;
                 "Then it loads a SavedModel (unless it holds ops the job refuses) and shows its Keras LSTM"
                         + " layers (units, activations and where they were read, the lstm:<layer>.<part> outputs that"
                         + " tap their states) and the self-check of those taps: the model runs on "
-                        + "a few seeded random windows, and the taps plus the layers after the last LSTM must reproduce its"
+                        + "a few seeded random windows, and the taps plus the layers after the last LSTM"
+                        + " must reproduce its"
                         + " output. Where no Keras layers can be read (TF1 graphs, frozen GraphDefs), it lists the"
                         + " LSTM layers recognised from their weights."})
 public final class InspectCommand implements Callable<Integer> {

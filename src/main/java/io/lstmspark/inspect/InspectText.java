@@ -23,7 +23,8 @@ final class InspectText {
         } else {
             out.println("Signatures (model.signature; keys for model.input and outputs):");
             for (ModelDescription.SignatureInfo signature : model.signatures()) {
-                out.printf("  %s%s%n", signature.key(), signature.method().isEmpty() ? "" : "  [" + signature.method() + "]");
+                out.printf("  %s%s%n", signature.key(),
+                        signature.method().isEmpty() ? "" : "  [" + signature.method() + "]");
                 List<ModelDescription.TensorInfo> all = new java.util.ArrayList<>(signature.inputs());
                 all.addAll(signature.outputs());
                 signature.inputs().forEach(t -> tensor(out, "    input  ", t, all));

@@ -38,7 +38,9 @@ final class LstmVariables {
     record Layer(String scope, long units, long features, String layout, Map<String, long[]> weights) {
     }
 
-    /** Whether a name can be an LSTM weight: {@code scope/kernel}, {@code scope/recurrent_kernel}, {@code scope/bias}. */
+    /**
+     * Whether a name can be an LSTM weight: {@code scope/kernel}, {@code scope/recurrent_kernel}, {@code scope/bias}.
+     */
     static boolean isWeightName(String name) {
         int slash = name.lastIndexOf('/');
         String leaf = name.substring(slash + 1);

@@ -74,7 +74,8 @@ final class StateTapsText {
             row(out, "", String.join(", ", refs.subList(2, refs.size())));
         } else {
             row(out, "cannot be tapped", layer.problem() != null ? layer.problem()
-                    : layer.activation() == null ? "the model records no activation and the self-check did not settle it"
+                    : layer.activation() == null
+                    ? "the model records no activation and the self-check did not settle it"
                     : "the self-check failed, so the job refuses these taps");
         }
     }

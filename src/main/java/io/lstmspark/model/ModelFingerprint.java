@@ -32,7 +32,8 @@ public final class ModelFingerprint {
             }
             byte[] buffer = new byte[1 << 16];
             for (Path file : files) {
-                String name = Files.isDirectory(model) ? model.relativize(file).toString() : file.getFileName().toString();
+                String name = Files.isDirectory(model) ? model.relativize(file).toString()
+                        : file.getFileName().toString();
                 digest.update(name.getBytes(StandardCharsets.UTF_8));
                 try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
                     while (in.read(buffer) >= 0) {

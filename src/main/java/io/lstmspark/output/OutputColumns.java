@@ -17,9 +17,10 @@ public final class OutputColumns {
     }
 
     /**
-     * Refuses, before any task runs, column names that clash. Every column of the output gets one name: a constant column that took a key's or an output's name
-     * would replace its values in every row (Spark's withColumn), and names equal but for case are one
-     * column to Spark. Quarantine records get the constant columns too, when they can be written.
+     * Refuses, before any task runs, column names that clash. Every column of the output gets one name: a constant
+     * column that took a key's or an output's name would replace its values in every row (Spark's withColumn), and
+     * names equal but for case are one column to Spark. Quarantine records get the constant columns too, when they can
+     * be written.
      */
     public static void check(JobConfig config) {
         WindowMode mode = config.mode();
@@ -41,7 +42,8 @@ public final class OutputColumns {
         config.scaling().filter(s -> s.source() == ScalingConfig.Source.PER_SERIES).ifPresent(s -> s.parameterNames()
                 .forEach(parameter -> claim(taken, OutputSchema.SCALER_PREFIX + parameter, "scaling.fit",
                         "column '" + OutputSchema.SCALER_PREFIX + parameter + "' (scaling.fit = per-series)")));
-        boolean quarantine = config.input().onBad() == JobConfig.BadInput.QUARANTINE || output.onNan() == JobConfig.OnNan.QUARANTINE;
+        boolean quarantine = config.input().onBad() == JobConfig.BadInput.QUARANTINE
+                || output.onNan() == JobConfig.OnNan.QUARANTINE;
         for (String column : output.constantColumns().keySet()) {
             String key = "output.constant-columns." + column;
             claim(taken, column, key, "constant column '" + column + "' (" + key + ")");

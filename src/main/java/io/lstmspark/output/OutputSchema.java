@@ -30,7 +30,8 @@ public final class OutputSchema {
                                 List<String> perSeriesScalingParameters) {
         StructType schema = of(seriesIdType, timestampType, outputs);
         for (String parameter : perSeriesScalingParameters) {
-            schema = schema.add(SCALER_PREFIX + parameter, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+            schema = schema.add(SCALER_PREFIX + parameter, DataTypes.createArrayType(DataTypes.DoubleType, false),
+                    false);
         }
         return schema;
     }

@@ -51,7 +51,8 @@ public final class StreamRows {
         }
         int dropped = layout == StreamLayout.STEP ? 1 : 0;
         for (ModelCall.FetchedOutput output : outputs) {
-            schema = schema.add(output.column(), OutputSchema.columnType(output.type(), output.rank() - dropped), false);
+            schema = schema.add(output.column(), OutputSchema.columnType(output.type(), output.rank() - dropped),
+                    false);
         }
         return schema;
     }

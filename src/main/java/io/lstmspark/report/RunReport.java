@@ -63,7 +63,8 @@ public record RunReport(
      * @param files        Parquet files read of the input's, when their statistics left some out
      */
     public record ForecastRead(String filter, String from, String cutoff, String cutoffSource, String lookback,
-                               long rowsRead, long cutoffMillis, @JsonInclude(JsonInclude.Include.NON_NULL) String files) {
+                               long rowsRead, long cutoffMillis,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String files) {
     }
 
     public record OutputInfo(String column, String ref, String tensor, String type, long[] windowShape) {
@@ -119,8 +120,8 @@ public record RunReport(
             executors.merge(task.executorId(),
                     new ExecutorInfo(task.host(), task.pid(), task.modelLoads(), 1, task.counts().batches(),
                             task.counts().windowsWritten(), task.threads(), task.modelNanos() / 1_000_000),
-                    (a, b) -> new ExecutorInfo(a.host(), a.pid(), a.modelLoads() + b.modelLoads(), a.tasks() + b.tasks(),
-                            a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
+                    (a, b) -> new ExecutorInfo(a.host(), a.pid(), a.modelLoads() + b.modelLoads(),
+                            a.tasks() + b.tasks(), a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
                             a.modelMillis() + b.modelMillis()));
         }
         return executors;

@@ -19,13 +19,15 @@ import picocli.CommandLine.Option;
         description = "Writes the sample dataset (Parquet), the sample LSTM SavedModel and its weights (.npy).")
 public final class MakeSampleCommand implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "sample-data", description = "Target directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "sample-data",
+            description = "Target directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--series", defaultValue = "200", description = "Sensors (default: ${DEFAULT-VALUE}).")
     int series;
 
-    @Option(names = "--steps", defaultValue = "240", description = "Hourly readings per sensor (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "240",
+            description = "Hourly readings per sensor (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--short-series", defaultValue = "4",

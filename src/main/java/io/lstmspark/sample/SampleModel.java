@@ -116,7 +116,8 @@ public final class SampleModel {
                 Placeholder.shape(Shape.of(batch, length, features)));
         Ops lstm = tf.withSubScope("lstm");
         Operand<TFloat32> kernel = weight(lstm, "kernel", w.kernel(), features, 4 * units, variables);
-        Operand<TFloat32> recurrent = weight(lstm, "recurrent_kernel", w.recurrentKernel(), units, 4 * units, variables);
+        Operand<TFloat32> recurrent = weight(lstm, "recurrent_kernel", w.recurrentKernel(), units, 4 * units,
+                variables);
         Operand<TFloat32> bias = weight(lstm, "bias", w.bias(), 1, 4 * units, variables);
         Ops dense = tf.withSubScope("dense");
         Operand<TFloat32> denseKernel = weight(dense, "kernel", w.denseKernel(), units, 1, variables);
@@ -157,8 +158,10 @@ public final class SampleModel {
             hiddenStates.add(h);
             cellStates.add(c);
         }
-        Operand<TFloat32> outputSequence = tf.withName(OUTPUT_SEQUENCE).stack(hiddenStates, org.tensorflow.op.core.Stack.axis(1L));
-        Operand<TFloat32> cellSequence = tf.withName(CELL_SEQUENCE).stack(cellStates, org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TFloat32> outputSequence = tf.withName(OUTPUT_SEQUENCE).stack(hiddenStates,
+                org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TFloat32> cellSequence = tf.withName(CELL_SEQUENCE).stack(cellStates,
+                org.tensorflow.op.core.Stack.axis(1L));
         Operand<TFloat32> hiddenState = tf.withName(HIDDEN_STATE).identity(h);
         Operand<TFloat32> cellState = tf.withName(CELL_STATE).identity(c);
         Operand<TFloat32> forecast = tf.withName(FORECAST).math.add(tf.linalg.matMul(h, denseKernel), denseBias);

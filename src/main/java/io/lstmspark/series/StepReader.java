@@ -29,8 +29,8 @@ public final class StepReader {
         }
 
         public Layout withScaling(FeatureScaling scaling) {
-            return new Layout(seriesId, timestamp, firstFeature, featureNames, rawTimestamp, malformedLine, seriesIdName,
-                    timestampName, scaling);
+            return new Layout(seriesId, timestamp, firstFeature, featureNames, rawTimestamp, malformedLine,
+                    seriesIdName, timestampName, scaling);
         }
     }
 
@@ -88,7 +88,8 @@ public final class StepReader {
         if (timestamp == null) {
             if (layout.rawTimestamp() >= 0 && !row.isNullAt(layout.rawTimestamp())) {
                 return reject(RowProblem.UNPARSEABLE_TIMESTAMP, "timestamp column '" + layout.timestampName()
-                        + "' holds '" + row.get(layout.rawTimestamp()) + "', which does not parse as a timestamp: text timestamps "
+                        + "' holds '" + row.get(layout.rawTimestamp())
+                        + "', which does not parse as a timestamp: text timestamps "
                         + "are read as ISO-8601 unless input.timestamp-format gives a Spark datetime pattern "
                         + "(e.g. input.timestamp-format = \"dd/MM/yyyy HH:mm\")");
             }

@@ -19,7 +19,8 @@ public final class TimeAxis {
 
     public static long of(Object timestamp) {
         if (timestamp instanceof Timestamp t) {
-            return Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000L), t.getNanos() / 1000);
+            return Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000L),
+                    t.getNanos() / 1000);
         }
         if (timestamp instanceof Instant i) {
             return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);

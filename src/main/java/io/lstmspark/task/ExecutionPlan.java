@@ -21,8 +21,8 @@ import io.lstmspark.series.WindowSpec;
  * @param historyFiltered             forecast mode read only the history before the cutoff: a series too short in
  *                                    it is skipped for that reason
  */
-public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad, Emit emit,
-                     ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
+public record ExecutionPlan(WindowSpec windows, StepReader.Layout layout, long maxGap, JobConfig.BadInput onBad,
+                     Emit emit, ElementType inputType, int batchSize, ModelKey modelKey, ModelCall call,
                      int failFirstAttemptOfPartition, JobConfig.OnNan onNan, String timeZone, int afterCutoffField,
                      HorizonPlan horizon,
                      boolean historyFiltered)

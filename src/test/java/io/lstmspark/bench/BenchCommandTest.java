@@ -51,7 +51,8 @@ class BenchCommandTest {
             List<String> names = kept.map(p -> p.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(n -> n.startsWith("input-")), "the inputs are kept for the next run: "
                     + names);
-            assertTrue(names.stream().noneMatch(n -> n.startsWith("output-")), "the jobs' outputs are removed: " + names);
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("output-")), "the jobs' outputs are removed: "
+                    + names);
         }
     }
 }

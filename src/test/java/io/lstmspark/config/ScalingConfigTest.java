@@ -77,7 +77,8 @@ class ScalingConfigTest {
         assertEquals("scaling.file " + path + ": data_min_ has 1 values but input.features lists 2 [price, volume]: "
                 + "one value per feature, in input.features order", refusal("scaling.file=" + path));
         assertEquals("scaling: min has 3 values but input.features lists 2 [price, volume]: one value per feature, "
-                + "in input.features order", refusal("scaling.type=minmax", "scaling.min=[1,2,3]", "scaling.max=[4,5]"));
+                + "in input.features order",
+                refusal("scaling.type=minmax", "scaling.min=[1,2,3]", "scaling.max=[4,5]"));
     }
 
     @Test
@@ -96,7 +97,8 @@ class ScalingConfigTest {
         List<String> args = new ArrayList<>(List.of(scaler));
         args.add("scaling.inverse.y=demand");
         assertEquals("scaling.inverse.y = demand: 'demand' is not an input feature; input.features lists "
-                + "[price, volume] (name the feature whose units the output is in)", refusal(args.toArray(String[]::new)));
+                + "[price, volume] (name the feature whose units the output is in)",
+                refusal(args.toArray(String[]::new)));
         args.set(3, "scaling.inverse.z=price");
         assertEquals("scaling.inverse.z: 'z' is not an output column; outputs has [y]",
                 refusal(args.toArray(String[]::new)));
@@ -121,9 +123,11 @@ class ScalingConfigTest {
     @Test
     void aMissingOrMalformedScalerFileIsRefusedNamingIt() throws IOException {
         String missing = dir.resolve("nope.json").toString();
-        assertEquals("scaling.file " + missing + " does not exist or is not a file", refusal("scaling.file=" + missing));
+        assertEquals("scaling.file " + missing + " does not exist or is not a file",
+                refusal("scaling.file=" + missing));
         String broken = file("{\"type\": \"MinMaxScaler\", \"data_min_\": [1, ");
-        assertTrue(refusal("scaling.file=" + broken).startsWith("scaling.file " + broken + " cannot be read as JSON: "));
+        assertTrue(refusal("scaling.file=" + broken)
+                .startsWith("scaling.file " + broken + " cannot be read as JSON: "));
         String noMax = file("{\"type\": \"MinMaxScaler\", \"data_min_\": [1, 1]}");
         assertEquals("scaling.file " + noMax + " has no \"data_max_\" list", refusal("scaling.file=" + noMax));
     }
@@ -132,7 +136,8 @@ class ScalingConfigTest {
     void forecastFrequencyAndLookbackTakeTolerantDurations() {
         assertEquals(Optional.of(Duration.ofMinutes(15)),
                 load("forecast.frequency=15 minutes").forecastLookback().frequency());
-        assertEquals(Optional.of(Duration.ofMinutes(15)), load("forecast.frequency=15min").forecastLookback().frequency());
+        assertEquals(Optional.of(Duration.ofMinutes(15)),
+                load("forecast.frequency=15min").forecastLookback().frequency());
         assertEquals(Optional.of(Duration.ofDays(1)), load("forecast.frequency=1d").forecastLookback().frequency());
         ForecastLookback steps = load("forecast.frequency=1h", "forecast.lookback=48").forecastLookback();
         assertEquals(Optional.of(Duration.ofHours(47)), steps.history(24), "48 steps span 47 intervals");

@@ -122,7 +122,8 @@ class BadInputTest {
         assertEquals(Map.of("window_has_nan_value", 3L, "window_has_infinite_value", 1L), c.windowsQuarantined());
         List<Row> records = quarantined("values");
         assertEquals(7, records.size());
-        assertTrue(records.stream().anyMatch(r -> r.getAs("kind").equals("row") && r.getAs("reason").equals("null_value")
+        assertTrue(records.stream().anyMatch(r -> r.getAs("kind").equals("row")
+                && r.getAs("reason").equals("null_value")
                 && ((String) r.getAs("detail")).contains("'x0' is null")));
     }
 
@@ -203,8 +204,8 @@ class BadInputTest {
         Exception e = assertThrows(Exception.class,
                 () -> Jobs.run(null, job(input, "missing", "input.features=x0,x9")));
         String message = LstmSparkException.find(e).orElseThrow().getMessage();
-        assertTrue(message.contains("'x9'") && message.contains("input.features") && message.contains("[id, ts, x0, x1]"),
-                message);
+        assertTrue(message.contains("'x9'") && message.contains("input.features")
+                && message.contains("[id, ts, x0, x1]"), message);
     }
 
     @Test

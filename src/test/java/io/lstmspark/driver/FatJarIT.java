@@ -23,7 +23,10 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What the fat jar carries: what the job needs beyond Spark, TensorFlow's natives where JavaCPP looks, nothing Spark brings. */
+/**
+ * What the fat jar carries: what the job needs beyond Spark, TensorFlow's natives where JavaCPP looks, nothing Spark
+ * brings.
+ */
 class FatJarIT {
 
     private static final String PLATFORM = System.getProperty("lstmspark.tfPlatform");

@@ -94,7 +94,8 @@ class ForecastModeTest {
         args[0] = "input.path=" + withNull;
 
         Exception e = assertThrows(Exception.class, () -> Jobs.run(null, args));
-        String message = LstmSparkException.find(e).orElseThrow(() -> new AssertionError("not a user error", e)).getMessage();
+        String message = LstmSparkException.find(e).orElseThrow(() -> new AssertionError("not a user error", e))
+                .getMessage();
         assertTrue(message.contains("timestamp column 'ts' is null")
                 && message.contains("series s1"), message);
 

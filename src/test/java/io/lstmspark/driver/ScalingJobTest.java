@@ -85,7 +85,8 @@ class ScalingJobTest {
             Row row = rows.get(series.getKey());
             double modelUnits = series.getValue().get("model_units").asDouble();
             double inverse = series.getValue().get("inverse").asDouble();
-            Tolerance.assertClose(modelUnits, Rows.floats(row, "model_units")[0], 1e-4 * Math.max(1, Math.abs(modelUnits)),
+            Tolerance.assertClose(modelUnits, Rows.floats(row, "model_units")[0],
+                    1e-4 * Math.max(1, Math.abs(modelUnits)),
                     testCase + " " + series.getKey() + " in model units");
             Tolerance.assertClose(inverse, Rows.floats(row, "close_forecast")[0], 1e-4 * Math.max(1, Math.abs(inverse)),
                     testCase + " " + series.getKey() + " scaled back");
@@ -99,7 +100,8 @@ class ScalingJobTest {
         assertForecasts("minmax", "minmax_file");
         @SuppressWarnings("unchecked")
         Map<String, Object> parameters = (Map<String, Object>) report.scaling().get("parameters");
-        assertEquals(Map.of("close", Map.of("data_min", 26.370932761059688, "data_max", 264.44966886506495)), parameters);
+        assertEquals(Map.of("close", Map.of("data_min", 26.370932761059688, "data_max", 264.44966886506495)),
+                parameters);
         assertEquals(Map.of("close_forecast", "close"), report.scaling().get("inverse"));
     }
 
@@ -122,8 +124,10 @@ class ScalingJobTest {
                 values[t] = series.getValue().get(t).asDouble();
             }
             Row row = rows.get(series.getKey());
-            assertEquals(List.of(Arrays.stream(values).min().orElseThrow()), row.getList(row.fieldIndex("scaler_data_min")));
-            assertEquals(List.of(Arrays.stream(values).max().orElseThrow()), row.getList(row.fieldIndex("scaler_data_max")));
+            assertEquals(List.of(Arrays.stream(values).min().orElseThrow()),
+                    row.getList(row.fieldIndex("scaler_data_min")));
+            assertEquals(List.of(Arrays.stream(values).max().orElseThrow()),
+                    row.getList(row.fieldIndex("scaler_data_max")));
         });
         assertEquals("per-series", report.scaling().get("source"));
         assertEquals(List.of("scaler_data_min", "scaler_data_max"), report.scaling().get("output_columns"));

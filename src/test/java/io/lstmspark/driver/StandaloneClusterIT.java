@@ -93,7 +93,8 @@ class StandaloneClusterIT {
         assertFalse(Files.exists(Path.of(name)), "no ./" + name + " where the driver runs");
         Path zip = ModelArchive.zip(Path.of("sample-data/model"), dir.resolve("model.zip"));
 
-        Submitted run = submit(cluster, "archived-model", List.of("--archives", zip + "#" + name), "model.path=" + name);
+        Submitted run = submit(cluster, "archived-model", List.of("--archives", zip + "#" + name),
+                "model.path=" + name);
 
         assertEquals(name, run.report().at("/model/path").asText(), "the report keeps model.path as given");
         assertModelLoadedOncePerExecutor(run);

@@ -154,7 +154,8 @@ class StreamModeTest {
 
         // Chunk k of every series still running, up to four to a call: chunk 0 of 7 series in two
         // calls, then chunks 1 to 5 of 4, 3, 2, 1 and 1 series, the short calls filled up with zeros.
-        assertEquals(java.util.stream.IntStream.of(LENGTHS).map(n -> (n + 6) / 7).sum(), report.counts().windowsWritten());
+        assertEquals(java.util.stream.IntStream.of(LENGTHS).map(n -> (n + 6) / 7).sum(),
+                report.counts().windowsWritten());
         assertEquals(7, report.counts().batches());
         for (Row row : TestSpark.session().read().parquet(dir.resolve("fixed-batch").toString()).collectAsList()) {
             int series = Integer.parseInt(((String) row.getAs("series_id")).substring(1));

@@ -46,7 +46,8 @@ class StreamTapsTest {
         List<Row> rows = new ArrayList<>();
         for (int s = 0; s < LENGTHS.length; s++) {
             for (int t = 0; t < LENGTHS[s]; t++) {
-                rows.add(RowFactory.create(s, Timestamp.from(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(86_400L * t)),
+                rows.add(RowFactory.create(s,
+                        Timestamp.from(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(86_400L * t)),
                         price(s, t)));
             }
         }

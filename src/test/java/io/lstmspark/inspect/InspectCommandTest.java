@@ -125,7 +125,8 @@ class InspectCommandTest {
             assertEquals("[-1,48,8]", input.get("shape").toString());
             assertEquals("output_0", signature.get("outputs").get(0).get("key").asText());
         }
-        assertEquals("serve_keras_tensor:0", model.get("signatures").get(0).get("inputs").get(0).get("tensor").asText());
+        assertEquals("serve_keras_tensor:0",
+                model.get("signatures").get(0).get("inputs").get(0).get("tensor").asText());
         JsonNode taps = model.get("state_taps");
         assertEquals(1, taps.get("layers").size(), "Keras 3's duplicate variable handles are one layer");
         JsonNode lstm = taps.get("layers").get(0);

@@ -68,8 +68,8 @@ class ModelSafetyTest {
         Path model = dir.resolve("writes-file-in-function");
         try (ConcreteFunction leaky = ConcreteFunction.create(tf -> {
             Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
-            org.tensorflow.op.Op write = tf.withName("hidden_write").io.writeFile(tf.constant(dir.resolve("leak2").toString()),
-                    tf.constant("data"));
+            org.tensorflow.op.Op write = tf.withName("hidden_write").io.writeFile(
+                    tf.constant(dir.resolve("leak2").toString()), tf.constant("data"));
             return Signature.builder().input("in", in)
                     .output("out", tf.withControlDependencies(List.of(write)).identity(in)).build();
         });

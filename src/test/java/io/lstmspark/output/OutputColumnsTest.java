@@ -81,6 +81,7 @@ class OutputColumnsTest {
                 () -> checked("input.on-bad=quarantine", "output.constant-columns.reason=x"));
         assertEquals("output.constant-columns.reason names column 'reason', which would replace column 'reason' of "
                 + "the quarantine records (_quarantine): rename the constant column", e.getMessage());
-        assertThrows(ConfigException.class, () -> checked("output.on-nan=quarantine", "output.constant-columns.Kind=x"));
+        assertThrows(ConfigException.class,
+                () -> checked("output.on-nan=quarantine", "output.constant-columns.Kind=x"));
     }
 }

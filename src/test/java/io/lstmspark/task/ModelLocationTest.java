@@ -32,7 +32,8 @@ class ModelLocationTest {
     void relativePathMissingHereIsFoundWhereSparkUnpackedTheArchiveOfThatName() throws IOException {
         String name = "archived-model-" + System.nanoTime();
         // Outside @TempDir: the shared session's tasks fetch every archive it was given, in later tests too.
-        Path zip = ModelArchive.zip(Path.of("sample-data/model"), Files.createDirectories(ARCHIVES).resolve(name + ".zip"));
+        Path zip = ModelArchive.zip(Path.of("sample-data/model"),
+                Files.createDirectories(ARCHIVES).resolve(name + ".zip"));
         TestSpark.session().sparkContext().addArchive(zip + "#" + name);
 
         ModelSource found = ModelLocation.onThisJvm(new ModelSource(name, SERVE));

@@ -37,7 +37,8 @@ public final class CheckpointTensors {
             Ops tf = Ops.create(graph);
             Restore restore = tf.train.restore(
                     tf.constant(savedModel.resolve("variables").resolve("variables").toString()),
-                    tf.constant(NdArrays.vectorOfObjects(key + "/.ATTRIBUTES/VARIABLE_VALUE")), tf.constant(NdArrays.vectorOfObjects("")),
+                    tf.constant(NdArrays.vectorOfObjects(key + "/.ATTRIBUTES/VARIABLE_VALUE")),
+                    tf.constant(NdArrays.vectorOfObjects("")),
                     List.of(TFloat32.class));
             try (Result result = session.runner().fetch(restore.tensors().get(0)).run()) {
                 TFloat32 tensor = (TFloat32) result.get(0);

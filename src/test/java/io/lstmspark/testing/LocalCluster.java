@@ -255,7 +255,8 @@ public final class LocalCluster implements AutoCloseable {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor();
-                throw new AssertionError(what + " did not finish within " + timeoutSeconds + " s; output:\n" + tail(log));
+                throw new AssertionError(what + " did not finish within " + timeoutSeconds + " s; output:\n"
+                        + tail(log));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -270,7 +271,8 @@ public final class LocalCluster implements AutoCloseable {
     private static String tail(Path log) {
         try (Stream<String> lines = Files.lines(log)) {
             List<String> all = lines.toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size())) + "\n(all of it in " + log + ")";
+            return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()))
+                    + "\n(all of it in " + log + ")";
         } catch (IOException | UncheckedIOException e) {
             return "(no output in " + log + ")";
         }

@@ -56,7 +56,8 @@ public final class KerasLstmLayers {
     public static KerasLstmLayers discover(LoadedModel model, String signature) {
         String path = model.source().path();
         MetaGraphDef meta = model.metaGraph().orElseThrow(() -> new ModelException("model " + path
-                + " is a frozen GraphDef: LSTM state taps need a SavedModel, whose variables hold the layers' weights"));
+                + " is a frozen GraphDef: LSTM state taps need a SavedModel, "
+                + "whose variables hold the layers' weights"));
         ModelVariables variables = ModelVariables.read(meta);
         if (variables.isEmpty()) {
             throw new ModelException("model " + path + " has no variables restored through a TF2 object graph "

@@ -77,7 +77,8 @@ final class KerasMetadata {
                 String path = text(object, 3);
                 Optional<Integer> node = nodeAt(graph, path);
                 if (node.isPresent()) {
-                    objects.add(new KerasObject(node.get(), text(object, 4), parse(text(object, 5), file + " " + path)));
+                    objects.add(new KerasObject(node.get(), text(object, 4),
+                            parse(text(object, 5), file + " " + path)));
                 }
             }
         } catch (IOException e) {

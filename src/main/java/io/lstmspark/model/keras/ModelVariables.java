@@ -119,7 +119,8 @@ final class ModelVariables {
         if (restore == null || !restore.getAttrMap().containsKey("f")) {
             return keys;
         }
-        FunctionDef function = FunctionGraph.function(meta, restore.getAttrMap().get("f").getFunc().getName()).orElse(null);
+        FunctionDef function = FunctionGraph.function(meta, restore.getAttrMap().get("f").getFunc().getName())
+                .orElse(null);
         if (function == null) {
             return keys;
         }

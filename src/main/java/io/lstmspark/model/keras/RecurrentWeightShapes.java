@@ -49,7 +49,8 @@ public final class RecurrentWeightShapes {
 
     /** Whether a Keras-layout LSTM's bias (absent: {@code null}) fits H units. */
     public static boolean lstmBiasFits(long[] bias, long units) {
-        return bias == null || Arrays.equals(bias, new long[] {4 * units}) || Arrays.equals(bias, new long[] {1, 4 * units});
+        return bias == null || Arrays.equals(bias, new long[] {4 * units})
+                || Arrays.equals(bias, new long[] {1, 4 * units});
     }
 
     /** H of a TF1 {@code LSTMCell} whose kernel is [F + H, 4H] and bias [4H], if the shapes fit one. */

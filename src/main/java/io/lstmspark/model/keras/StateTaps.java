@@ -107,7 +107,9 @@ public record StateTaps(String inputTensor, int length, int features, List<TapLa
         }
     }
 
-    /** The tensor of one part of a layer's states: h, c [batch, units]; sequence, cell_sequence [batch, length, units]. */
+    /**
+     * The tensor of one part of a layer's states: h, c [batch, units]; sequence, cell_sequence [batch, length, units].
+     */
     public String tensor(TapLayer layer, TensorRef.LstmState.Part part) {
         return layerScope(layer) + "/" + part.label() + ":0";
     }

@@ -103,8 +103,8 @@ public record TapCheck(Status status, String detail, int windows, double maxDiff
             Tensor expected = result.get(0);
             Tensor actual = result.get(1);
             if (!expected.shape().equals(actual.shape())) {
-                return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape() + ", the model's "
-                        + expected.shape(), windowCount, Double.NaN, outputLabel, Optional.of(taps));
+                return new TapCheck(Status.FAILED, "the reproduced output has shape " + actual.shape()
+                        + ", the model's " + expected.shape(), windowCount, Double.NaN, outputLabel, Optional.of(taps));
             }
             double[] e = FloatTensors.values(expected);
             double[] a = FloatTensors.values(actual);

@@ -62,7 +62,8 @@ final class TapGraph {
             for (TensorRef.LstmState.Part part : TensorRef.LstmState.Part.values()) {
                 String name = taps.tensor(layer, part);
                 if (graph.operation(name.substring(0, name.lastIndexOf(':'))) == null) {
-                    throw new IllegalStateException("state tap op " + name + " was not created under its expected name");
+                    throw new IllegalStateException("state tap op " + name
+                            + " was not created under its expected name");
                 }
             }
         }

@@ -80,7 +80,8 @@ final class WeightShapeReader {
                 + " and recurrent kernel " + recurrent.shape() + " are [F, 4H] and [H, 4H]");
         String activationSource = gates.map(FunctionGraph.GateActivations::source)
                 .orElse("not readable from the function bodies: settled by self-validation");
-        sources.put("activation", gates.map(g -> g.activation().kerasName()).orElse("?") + " (" + activationSource + ")");
+        sources.put("activation", gates.map(g -> g.activation().kerasName()).orElse("?")
+                + " (" + activationSource + ")");
         sources.put("recurrent_activation", gates.map(g -> g.recurrentActivation().kerasName()).orElse("?")
                 + " (" + activationSource + ")");
         sources.put("weights", KerasLstmLayers.weightsSource(kernel, recurrent, bias));

@@ -146,8 +146,8 @@ public final class HtmlReport {
         for (ChartSamples.ForecastSample sample : samples.forecasts()) {
             chart("forecast", sample.column() + " of series " + sample.seriesId()
                             + (sample.feature() == null ? "" : ", after the last steps of " + sample.feature()),
-                    () -> Charts.forecast(sample), () -> " data-series=\"" + esc(sample.seriesId()) + "\" data-column=\""
-                            + esc(sample.column()) + "\"");
+                    () -> Charts.forecast(sample), () -> " data-series=\"" + esc(sample.seriesId())
+                            + "\" data-column=\"" + esc(sample.column()) + "\"");
         }
         for (ChartSamples.StateSample sample : samples.states()) {
             chart("heatmap", sample.column() + " of series " + sample.seriesId() + ": " + sample.values().length

@@ -51,7 +51,8 @@ class ObjectGraphMetadataTest {
 
     private static java.util.List<String> headFacts(KerasLstmLayers layers) {
         return layers.head().orElseThrow().stream()
-                .map(l -> l.name() + " " + l.kind() + " " + l.activation() + " " + l.kernel() + " " + l.bias()).toList();
+                .map(l -> l.name() + " " + l.kind() + " " + l.activation() + " " + l.kernel() + " " + l.bias())
+                .toList();
     }
 
     /** Copies the SavedModel with every keras_metadata.pb entry moved into its node's user-object metadata. */

@@ -89,7 +89,8 @@ class StateTapRefusalsTest {
     private static Path identityModel(Path dir) {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 2)));
+            Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 4, 2)));
             Operand<TFloat32> y = tf.withName("y").identity(x);
             SavedModelBundle.exporter(dir.toString())
                     .withFunction(session.function(Signature.builder().key("serving_default").input("x", x)

@@ -67,7 +67,8 @@ final class Taps {
             }
         }
         Map<String, float[]> outputs = new LinkedHashMap<>();
-        try (Tensor input = TFloat32.tensorOf(Shape.of(windows.length, length, features), DataBuffers.of(flat, true, false))) {
+        try (Tensor input = TFloat32.tensorOf(Shape.of(windows.length, length, features),
+                DataBuffers.of(flat, true, false))) {
             BatchOutputs batch = new BatchRunner(call).run(model, input);
             for (int i = 0; i < call.outputs().size(); i++) {
                 outputs.put(call.outputs().get(i).column(), (float[]) batch.values(i).array());
