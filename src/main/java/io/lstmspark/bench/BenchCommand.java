@@ -131,36 +131,37 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // (a) is the best configuration found, measured against the machine's limit in the same run; the jobs
         // run in it.
-        MachineBound bound = MachineBound.measure(new ChildJvm(heap, workDir), model, forecastOutput, slots, windows);
-        ChildJvm jobs = new ChildJvm(heap, workDir).configured(bound.best());
-        tensorFlow = new SessionRates.TensorFlowRates(bound.best().windowsPerSecond(), tensorFlow.batchOne(),
+        ChildJvm jobs = new ChildJvm(heap, workDir);
+        MachineBound bound = MachineBound.measure(jobs, model, forecastOutput, slots, windows);
+        MachineBound.Configuration tuned = bound.best();
+        tensorFlow = new SessionRates.TensorFlowRates(tuned.windowsPerSecond(), tensorFlow.batchOne(),
                 tensorFlow.forecastByModel(), tensorFlow.forecastOnly());
         JsonNode soak = soakBatches <= 0 ? null : jobs.run(List.of("bench-soak", "--model=" + model,
                 "--forecast-output=" + forecastOutput, "--batches=" + soakBatches), "soak");
 
-        JsonNode jobB = jobs.job(slots, input, model, outputs, "b");
+        JsonNode jobB = jobs.job(tuned, slots, input, model, outputs, "b");
         Map<String, String> withSequence = new LinkedHashMap<>(outputs);
         withSequence.put("output_sequence", "lstm:0.sequence");
-        JsonNode jobC = jobs.job(slots, input, model, withSequence, "c");
+        JsonNode jobC = jobs.job(tuned, slots, input, model, withSequence, "c");
         // 10x the windows in 10x the partitions: each task's share, and Spark's sort buffer for it, stay
         // the size they are in (b), as a user would set input.partitions for a dataset ten times larger.
-        JsonNode scaled = skipScale ? null : jobs.job(slots, scaledInput, model, outputs, "e",
+        JsonNode scaled = skipScale ? null : jobs.job(tuned, slots, scaledInput, model, outputs, "e",
                 "input.partitions=" + slots * 10);
-        JsonNode stream = jobs.job(slots, input, model, Map.of("h", "lstm:0.sequence"), "g",
+        JsonNode stream = jobs.job(tuned, slots, input, model, Map.of("h", "lstm:0.sequence"), "g",
                 "mode=stream", "stream.layout=chunk");
         // A short job is mostly Spark's fixed costs; on 10x the steps, both modes again.
-        JsonNode scaledExtract = skipScale ? null : jobs.job(slots, scaledInput, model, withSequence, "c10");
-        JsonNode scaledStream = skipScale ? null : jobs.job(slots, scaledInput, model,
+        JsonNode scaledExtract = skipScale ? null : jobs.job(tuned, slots, scaledInput, model, withSequence, "c10");
+        JsonNode scaledStream = skipScale ? null : jobs.job(tuned, slots, scaledInput, model,
                 Map.of("h", "lstm:0.sequence"), "g10", "mode=stream", "stream.layout=chunk");
 
-        String table = BenchTable.table(model, windows, slots, bound.best(), tensorFlow, jobB, jobC, scaled, soak,
+        String table = BenchTable.table(model, windows, slots, tuned, tensorFlow, jobB, jobC, scaled, soak,
                 stream, scaledExtract, scaledStream) + bound.rows();
         if (!kerasFile.isEmpty()) {
             Path file = Path.of(kerasFile);
             SessionRates.KerasFileRates rates = SessionRates.kerasFileAgainstExport(file, model, outputs, slots,
                     windows);
-            JsonNode exportJob = jobs.job(slots, input, model, outputs, "h-export");
-            JsonNode kerasJob = jobs.job(slots, input, file, outputs, "h");
+            JsonNode exportJob = jobs.job(tuned, slots, input, model, outputs, "h-export");
+            JsonNode kerasJob = jobs.job(tuned, slots, input, file, outputs, "h");
             table += BenchTable.kerasFileRow(file, rates, kerasJob, exportJob);
         }
         if (historySeries > 0) {

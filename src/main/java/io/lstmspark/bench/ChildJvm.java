@@ -19,45 +19,27 @@ final class ChildJvm {
 
     private final String heap;
     private final Path workDir;
-    /** The configuration jobs run in: (a)'s best, found before the jobs run; null until then. */
-    private final MachineBound.Configuration configuration;
 
     ChildJvm(String heap, Path workDir) {
-        this(heap, workDir, null);
-    }
-
-    private ChildJvm(String heap, Path workDir, MachineBound.Configuration configuration) {
         this.heap = heap;
         this.workDir = workDir;
-        this.configuration = configuration;
     }
 
     /**
-     * These JVMs with jobs in TensorFlow's configuration: its batch size and intra-op threads, and as many
-     * concurrent tasks as it has callers, so that the job is measured against (a) as a user who tuned it
-     * would run it.
+     * Runs one job in a fresh JVM and reads its result line. The job runs in TensorFlow's configuration
+     * {@code tuned}, (a)'s best: its batch size and intra-op threads, and as many concurrent tasks as it has
+     * callers, so that the job is measured against (a) as a user who tuned it would run it.
+     * input.partitions keeps the job's default, as a user's run would.
      */
-    ChildJvm configured(MachineBound.Configuration best) {
-        return new ChildJvm(heap, workDir, best);
-    }
-
-    /**
-     * Runs one job in a fresh JVM and reads its result line. input.partitions keeps the job's default,
-     * as a user's run would.
-     */
-    JsonNode job(int slots, Path input, Path model, Map<String, String> outputs, String name, String... settings)
-            throws IOException, InterruptedException {
+    JsonNode job(MachineBound.Configuration tuned, int slots, Path input, Path model, Map<String, String> outputs,
+                 String name, String... settings) throws IOException, InterruptedException {
         List<String> arguments = new ArrayList<>(List.of("bench-job", "--master=local[" + slots + "]",
+                "--task-cpus=" + tuned.taskCpus(slots),
                 "input.path=" + input, "input.series-id=series", "input.timestamp=ts",
                 "input.features=" + String.join(",", BenchData.features(BenchCommand.FEATURES)),
                 "model.path=" + model,
-                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name)));
-        if (configuration == null) {
-            arguments.add("batch.size=" + BenchCommand.BATCH);
-        } else {
-            arguments.addAll(List.of("--task-cpus=" + configuration.taskCpus(slots),
-                    "batch.size=" + configuration.batch(), "model.intra-op-threads=" + configuration.intraOp()));
-        }
+                "output.mode=overwrite", "output.path=" + workDir.resolve("output-" + name),
+                "batch.size=" + tuned.batch(), "model.intra-op-threads=" + tuned.intraOp()));
         outputs.forEach((column, ref) -> arguments.add("outputs." + column + "=" + ref));
         arguments.addAll(List.of(settings));
         return run(arguments, "benchmark job (" + name + ")");
