@@ -29,7 +29,7 @@ class BenchCommandTest {
         int exitCode;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            exitCode = Main.commandLine().execute("bench", "--model", TestModels.BENCH_MODEL.toString(),
+            exitCode = Main.commandLine().execute("bench", "--model", TestModels.benchModel().toString(),
                     "--keras-file", TestModels.BENCH_KERAS_FILE.toString(), "--windows", "2000",
                     "--skip-scale", "--soak-batches", "20", "--heap", "1g",
                     "--work-dir", dir.resolve("work").toString(), "--record", record.toString());

@@ -16,9 +16,9 @@ class ModelFlopsTest {
 
     @Test
     void benchmarkModelCountsItsLstmProductsPerStepAndItsDenseHeadOnce() {
-        try (LoadedModel loaded = LoadedModel.load(new ModelSource(TestModels.BENCH_MODEL.toString(),
+        try (LoadedModel loaded = LoadedModel.load(new ModelSource(TestModels.benchModel().toString(),
                 List.of("serve")), new SessionThreads(1, -1))) {
-            ModelCall call = SessionRates.call(loaded, TestModels.BENCH_MODEL,
+            ModelCall call = SessionRates.call(loaded, TestModels.benchModel(),
                     SessionRates.forecastAndHiddenState("output_0"), true);
             StateTaps taps = call.extensions().stream().filter(StateTaps.class::isInstance)
                     .map(StateTaps.class::cast).findFirst().orElseThrow();

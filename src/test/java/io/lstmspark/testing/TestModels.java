@@ -21,10 +21,13 @@ import org.tensorflow.types.TInt32;
 /** Small sample-style models built for a test in its own directory, with their .npy weights. */
 public final class TestModels {
 
-    /** The benchmark's model (submit/bench.sh passes it too): LSTM(64) and Dense(1) over [?, 48, 8], Keras 3. */
-    public static final Path BENCH_MODEL = Path.of("src/test/resources/models/forecaster_keras3/saved_model");
-    /** The same model as a Keras 3 .keras file (the export's weights), for the benchmark's row (h). */
+    /** The benchmark's model ({@link #benchModel()}) as a Keras 3 .keras file (the export's weights), for row (h). */
     public static final Path BENCH_KERAS_FILE = Path.of("src/test/resources/keras-files-fixtures/forecaster.keras");
+
+    /** The benchmark's model (submit/bench.sh passes it too): LSTM(64) and Dense(1) over [?, 48, 8], Keras 3. */
+    public static Path benchModel() {
+        return SharedModels.savedModel("forecaster_keras3");
+    }
 
     private TestModels() {
     }
