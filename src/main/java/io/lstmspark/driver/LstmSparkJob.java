@@ -1,6 +1,7 @@
 package io.lstmspark.driver;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.config.WindowMode;
 import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputColumns;
 import io.lstmspark.output.OutputTarget;
@@ -99,7 +100,9 @@ public final class LstmSparkJob {
                     ? HorizonRows.perForecast(target.readWritten(), config.forecast()) : null;
             Backtest backtest = rowsWritten == null ? null : BacktestPass.run(spark, config, input, rowsWritten);
             ChartSamples samples = rowsWritten == null ? ChartSamples.none("No charts: the run wrote no rows.")
-                    : ReportSamples.gather(spark, config, model, input, rowsWritten);
+                    : config.mode() == WindowMode.FORECAST
+                    ? ForecastSample.gather(spark, config, model, input, rowsWritten)
+                    : transform.stateSample().charts();
             report.lap(stage, stageStartedNanos);
             stage = "report_and_publish"; // named only in a failed run's report
             stageStartedNanos = System.nanoTime();

@@ -102,6 +102,11 @@ public final class LstmTransform {
         return history;
     }
 
+    /** The heatmaps' sample, taken by the output pass as it writes. */
+    StateSample stateSample() {
+        return passes.stateSample();
+    }
+
     /** The steps the passes read. */
     InputSteps input() {
         return input;

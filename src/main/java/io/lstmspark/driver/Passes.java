@@ -4,6 +4,7 @@ import static io.lstmspark.driver.LstmSparkJob.FAIL_FIRST_ATTEMPT_CONF;
 import static io.lstmspark.driver.StepOrdering.AFTER_CUTOFF_COLUMN;
 
 import io.lstmspark.config.JobConfig;
+import io.lstmspark.config.WindowMode;
 import io.lstmspark.output.HorizonRows;
 import io.lstmspark.output.OutputSchema;
 import io.lstmspark.output.QuarantineRecords;
@@ -14,6 +15,7 @@ import io.lstmspark.series.InputDataException;
 import io.lstmspark.series.StepReader;
 import io.lstmspark.series.WindowSpec;
 import io.lstmspark.task.ExecutionPlan;
+import io.lstmspark.task.FirstSeriesStates;
 import io.lstmspark.task.SparkTask;
 import io.lstmspark.task.StreamPlan;
 import java.util.ArrayList;
@@ -66,12 +68,15 @@ final class Passes {
     private final SparkSession spark;
     private final JobConfig.OnNan onNan;
     private final Defined outputs;
+    private final StateSample stateSample;
     private final QuarantinePass quarantine;
 
-    private Passes(SparkSession spark, JobConfig config, Defined outputs, QuarantinePass quarantine) {
+    private Passes(SparkSession spark, JobConfig config, Defined outputs, StateSample stateSample,
+                   QuarantinePass quarantine) {
         this.spark = spark;
         this.onNan = config.output().onNan();
         this.outputs = outputs;
+        this.stateSample = stateSample;
         this.quarantine = quarantine;
     }
 
@@ -93,11 +98,15 @@ final class Passes {
                         model.call().outputs(), ScalingPlan.outputParameters(config))
                 : OutputSchema.of(input.seriesIdType(), input.timestampType(), model.call().outputs(),
                         ScalingPlan.outputParameters(config));
+        StateSample states = config.mode() == WindowMode.FORECAST ? StateSample.none()
+                : StateSample.plan(spark, config.mode(), model.call().outputs(), schema, model.windowLength());
         return new Passes(spark, config,
-                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats), schema),
+                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats), schema,
+                        states.states()),
+                states,
                 outputsSetAside -> definePass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(outputsSetAside), progress, stats),
-                        QuarantineRecords.SCHEMA));
+                        QuarantineRecords.SCHEMA, Optional.empty()));
     }
 
     /** Stream mode: chunks of steps sorted by {@link StepOrdering#chunkMajorSteps}, the chunk index last. */
@@ -108,19 +117,28 @@ final class Passes {
         StreamPlan plan = new StreamPlan(layout, sorted.schema().size() - 1, model.windowLength(),
                 model.call().inputType(), model.batch().windows(), model.key(), model.call(), config.streamLayout(),
                 config.output().onNan(), false, spark.conf().get("spark.sql.session.timeZone"));
+        StructType schema = StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
+                model.call().outputs(), ScalingPlan.outputParameters(config));
+        StateSample states = StateSample.plan(spark, config.mode(), model.call().outputs(), schema,
+                model.windowLength());
         return new Passes(spark, config,
-                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats),
-                        StreamRows.schema(config.streamLayout(), input.seriesIdType(), input.timestampType(),
-                                model.call().outputs(), ScalingPlan.outputParameters(config))),
+                definePass(spark, sorted, (progress, stats) -> new SparkTask(plan, progress, stats), schema,
+                        states.states()),
+                states,
                 // StreamModeCheck refuses input.on-bad = quarantine: only chunks with outputs not finite are set aside.
                 outputsSetAside -> definePass(spark, sorted,
                         (progress, stats) -> new SparkTask(plan.forQuarantine(), progress, stats),
-                        QuarantineRecords.SCHEMA));
+                        QuarantineRecords.SCHEMA, Optional.empty()));
     }
 
     /** The output pass, not yet run: every window (or chunk) a row or counted as set aside. */
     Defined outputRows() {
         return outputs;
+    }
+
+    /** The heatmaps' sample, which the output pass's tasks take as they write. */
+    StateSample stateSample() {
+        return stateSample;
     }
 
     /**
@@ -161,12 +179,18 @@ final class Passes {
         }
     }
 
-    /** The pipeline's rows over the sorted steps, defined: Spark runs them when an action reads them. */
+    /**
+     * The pipeline's rows over the sorted steps, defined: Spark runs them when an action reads them. The rows
+     * go out through {@code states} when there is one.
+     */
     private static Defined definePass(SparkSession spark, Dataset<Row> sorted, PassFunction function,
-                                      StructType schema) {
+                                      StructType schema, Optional<FirstSeriesStates> states) {
         LongAccumulator progress = spark.sparkContext().longAccumulator("lstm-spark windows");
         CollectionAccumulator<TaskStats> stats = spark.sparkContext().collectionAccumulator("lstm-spark task stats");
-        Dataset<Row> rows = sorted.mapPartitions(function.create(progress, stats), Encoders.row(schema));
+        MapPartitionsFunction<Row, Row> task = function.create(progress, stats);
+        MapPartitionsFunction<Row, Row> sampled = states.<MapPartitionsFunction<Row, Row>>map(
+                sample -> steps -> sample.sampling(task.call(steps))).orElse(task);
+        Dataset<Row> rows = sorted.mapPartitions(sampled, Encoders.row(schema));
         return new Defined(rows, progress, stats);
     }
 
