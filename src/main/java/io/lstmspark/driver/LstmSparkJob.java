@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batch job, a layer over {@link LstmTransform} (the DataFrame API's transform): reads the input,
- * prepares the output, defines the transform (which checks input and model on the driver), then
+ * The batch job, a layer over {@link LstmTransform} (the DataFrame API's transform): reads and checks the
+ * input while the model is checked ({@link ModelCheck}), prepares the output, defines the transform, then
  * writes its rows in one Spark job; when rows or windows were set aside, a second pass writes them to
  * the quarantine. The run report goes beside the output, as JSON and as an HTML page.
  */
@@ -69,14 +69,22 @@ public final class LstmSparkJob {
     private RunReport run(SparkPhases phases) {
         phases.enter("read and check", "input " + inputName() + ", output " + config.output().path());
         OutputColumns.check(config);
-        InputSteps input = InputSteps.read(spark, config.input(), config.storage().inputTable());
-        OutputTarget target = OutputTarget.prepare(spark, config);
+        ModelCheck modelCheck = ModelCheck.start(spark, config);
+        InputSteps input;
+        OutputTarget target;
+        try {
+            input = InputSteps.read(spark, config.input(), config.storage().inputTable());
+            target = OutputTarget.prepare(spark, config);
+        } catch (Exception e) {
+            modelCheck.awaitAfter(e);
+            throw e;
+        }
         LstmTransform transform = null;
         boolean published = false;
         try {
             nextStage("model_check");
             phases.enter("check model", config.model().path());
-            transform = LstmTransform.define(spark, config, input);
+            transform = LstmTransform.define(spark, config, input, modelCheck::await);
             CheckedModel model = transform.model();
             BacktestPass.checkColumns(config, model.call());
 

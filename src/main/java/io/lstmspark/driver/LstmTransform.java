@@ -8,6 +8,7 @@ import io.lstmspark.report.TaskStats;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,13 +42,15 @@ public final class LstmTransform {
      */
     public static LstmTransform of(SparkSession spark, JobConfig config, Dataset<Row> steps) {
         OutputColumns.check(config);
-        return define(spark, config, InputSteps.of(steps, config.input(), config.input().path(), Optional.empty()));
+        return define(spark, config, InputSteps.of(steps, config.input(), config.input().path(), Optional.empty()),
+                () -> CheckedModel.check(spark, config));
     }
 
-    /** Checks the model against the configuration and defines the mode's passes over {@code input}. */
-    static LstmTransform define(SparkSession spark, JobConfig config, InputSteps steps) {
+    /** Takes the model's check against the configuration and defines the mode's passes over {@code input}. */
+    static LstmTransform define(SparkSession spark, JobConfig config, InputSteps steps,
+                                Supplier<CheckedModel> modelCheck) {
         long maxGap = MaxGap.inUnitsOf(steps.timestampType(), config);
-        CheckedModel model = CheckedModel.check(spark, config);
+        CheckedModel model = modelCheck.get();
         // Forecast mode reads only the history its windows need (forecast.frequency / forecast.lookback).
         ForecastHistory history = ForecastHistory.plan(spark, config, steps, model.windowLength());
         InputSteps input = history.apply(steps);

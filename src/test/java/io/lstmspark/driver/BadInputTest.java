@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +197,16 @@ class BadInputTest {
     void missingInputPathIsNamed() {
         String message = failureOf(dir.resolve("nowhere").toString());
         assertTrue(message.contains("input.path") && message.contains("nowhere"), message);
+    }
+
+    @Test
+    void missingInputPathWithAMissingModelFailsOnTheInputAndNamesTheModelToo() {
+        Exception e = assertThrows(Exception.class, () -> Jobs.run(null, job(dir.resolve("nowhere").toString(),
+                "both" + runs++, "model.path=" + dir.resolve("no-model"))));
+        LstmSparkException inputFailure = LstmSparkException.find(e).orElseThrow();
+        assertTrue(inputFailure.getMessage().contains("nowhere"), inputFailure.getMessage());
+        List<String> suppressed = Arrays.stream(inputFailure.getSuppressed()).map(Throwable::getMessage).toList();
+        assertTrue(suppressed.stream().anyMatch(message -> message.contains("no-model")), suppressed.toString());
     }
 
     @Test
