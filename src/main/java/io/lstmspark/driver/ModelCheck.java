@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The driver's model check ({@link CheckedModel#check}) on a thread of its own, started before the input is
- * read and checked: in a fresh JVM, loading TensorFlow and the model and planning its state taps takes seconds
- * that the input check's Spark jobs leave the driver's CPU mostly idle for.
+ * read and checked: in a fresh JVM, loading TensorFlow and the model and planning its state taps takes
+ * seconds, and needs nothing from the input.
  */
 final class ModelCheck {
 

@@ -56,6 +56,18 @@ class ConsoleMessagesTest {
     }
 
     @Test
+    void aMissingInputAndAMissingModelAreBothNamed() {
+        Path input = dir.resolve("no-input");
+        Path model = dir.resolve("no-model");
+        CommandRun run = run("conf/sample.conf", "input.path=" + input, "model.path=" + model,
+                "output.path=" + dir.resolve("out"));
+        assertLeadsToTheFix(run, input.toString(), "input.path");
+        List<String> also = run.err().lines().filter(line -> line.startsWith("lstm-spark: also: ")).toList();
+        assertEquals(1, also.size(), run.err());
+        assertTrue(also.get(0).contains(model.toString()), run.err());
+    }
+
+    @Test
     void aSparkSettingInTheJobFileSaysHowToPassIt() throws IOException {
         Path file = dir.resolve("job.conf");
         Files.writeString(file, "include file(\"conf/sample.conf\")\nspark.sql.shuffle.partitions = 64\n");
