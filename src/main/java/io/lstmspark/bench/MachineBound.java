@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 record MachineBound(List<Configuration> configurations, double peakFlops, String peakSetting, ModelFlops flops) {
 
-    static final List<Integer> BATCHES = List.of(BenchCommand.BATCH, 1024, 2048);
+    static final List<Integer> BATCHES = List.of(BenchCommand.BATCH, 512, 1024, 2048);
 
     /** One way to run (a): intra-op threads per session, concurrent callers on it, windows per call. */
     record Configuration(int intraOp, int callers, int batch, double windowsPerSecond) {
