@@ -3,14 +3,14 @@ package io.lstmspark.cli;
 import io.lstmspark.LstmSparkException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a failed command prints: one line with the message (a user error's, found inside whatever
- * Spark wrapped it in, or the failure's root cause), a line for each failure found along with it, the
- * command's notes, and where the stack trace went. The trace itself goes to the log file, and to the console only with --verbose.
+ * Spark wrapped it in, or the failure's root cause), a line for each user error found along with it, the
+ * command's notes, and where the stack trace went. The trace itself goes to the log file, and to the
+ * console only with --verbose.
  */
 final class ConsoleFailure {
 
@@ -28,9 +28,14 @@ final class ConsoleFailure {
                 + LstmSparkException.oneLine(failure);
         CliLogging.trace(line, failure);
         err.println(line);
-        // A failure found while another was (the model's, checked while the input was) goes along with it.
-        userError.ifPresent(error -> Arrays.stream(error.getSuppressed())
-                .forEach(also -> err.println("lstm-spark: also: " + LstmSparkException.oneLine(also))));
+        // A user error found while another was (the model's, checked while the input was) goes along with it;
+        // Spark's own suppressed exceptions (its callers' stack traces) stay in the log.
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            for (Throwable suppressed : t.getSuppressed()) {
+                LstmSparkException.find(suppressed).ifPresent(also -> err.println("lstm-spark: also: "
+                        + also.getMessage()));
+            }
+        }
         notes.forEach(note -> err.println("lstm-spark: " + note));
         if (verbose) {
             failure.printStackTrace(err);
