@@ -19,17 +19,11 @@ final class ModelCheck {
     }
 
     static ModelCheck start(SparkSession spark, JobConfig config) {
-        CompletableFuture<CheckedModel> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(CheckedModel.check(spark, config));
-            } catch (Throwable failure) {
-                result.completeExceptionally(failure);
-            }
-        }, "lstm-spark model check");
-        thread.setDaemon(true);
-        thread.start();
-        return new ModelCheck(result);
+        return new ModelCheck(CompletableFuture.supplyAsync(() -> CheckedModel.check(spark, config), check -> {
+            Thread thread = new Thread(check, "lstm-spark model check");
+            thread.setDaemon(true);
+            thread.start();
+        }));
     }
 
     /** The checked model, once the check is done; its failure as the check threw it. */
