@@ -15,26 +15,56 @@ import org.tensorflow.types.family.TFloating;
  * MatMul (the bias folded in as a row of ones) whose gates i, f, g, o split along the first dimension
  * without copies; c' = f c + i act(g), h' = o act(c'). Batch-major, the split copies each gate and a
  * BiasAdd runs per step (BENCHMARKS.md has what else was measured).
+ *
+ * <p>With Keras' default activations (sigmoid gates, tanh cell) the step takes the tanh form: one Tanh
+ * over all four gates, as sigmoid(z) = (1 + tanh(z / 2)) / 2. The halving of z goes into the i, f, o
+ * columns of the weights, and the step carries 2h to the next product, so that h's halving goes into the
+ * recurrent kernel: c' = (c + t_f c + t_g + t_i t_g) / 2, 2h' = tanh c' + t_o tanh c'. TensorFlow Java's
+ * Eigen computes a tanh for less than a sigmoid, and the step has one element-wise op fewer.
  */
 public final class LstmStep<T extends TFloating> {
 
-    /** A layer's states after a step, [units, batch]. */
-    public record State<T extends TFloating>(Operand<T> h, Operand<T> c) {
+    /** A layer's states, [units, batch]. */
+    public static final class State<T extends TFloating> {
+        private final Operand<T> h;
+        private final Operand<T> c;
+        /** What the next step multiplies by the recurrent kernel: h, or 2h in the tanh form. */
+        private final Operand<T> carried;
+
+        private State(Operand<T> h, Operand<T> c, Operand<T> carried) {
+            this.h = h;
+            this.c = c;
+            this.carried = carried;
+        }
+
+        /** The hidden state, as Keras computes it. */
+        public Operand<T> h() {
+            return h;
+        }
+
+        /** The cell state, as Keras computes it. */
+        public Operand<T> c() {
+            return c;
+        }
     }
 
     private final Ops tf;
     private final Operand<T> weights;
     private final Operand<T> ones;
+    /** Null in the tanh form. */
     private final UnaryOperator<Operand<T>> recurrentActivation;
     private final UnaryOperator<Operand<T>> activation;
+    /** One half, in the tanh form; null otherwise. */
+    private final Operand<T> half;
 
     private LstmStep(Ops tf, Operand<T> weights, Operand<T> ones, UnaryOperator<Operand<T>> recurrentActivation,
-                     UnaryOperator<Operand<T>> activation) {
+                     UnaryOperator<Operand<T>> activation, Operand<T> half) {
         this.tf = tf;
         this.weights = weights;
         this.ones = ones;
         this.recurrentActivation = recurrentActivation;
         this.activation = activation;
+        this.half = half;
     }
 
     /**
@@ -45,28 +75,78 @@ public final class LstmStep<T extends TFloating> {
                                                        Operand<T> bias, Operand<TInt32> batch,
                                                        UnaryOperator<Operand<T>> recurrentActivation,
                                                        UnaryOperator<Operand<T>> activation) {
-        List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
-        Operand<T> ones = null;
-        if (bias != null) {
-            rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
-            ones = tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
-                    tf.dtypes.cast(tf.constant(1f), kernel.type()));
-        }
-        // Directly under the MatMul, this transpose is folded into it by Grappler (transpose_a).
-        Operand<T> weights = tf.linalg.transpose(tf.concat(rows, tf.constant(0)), tf.constant(new int[] {1, 0}));
-        return new LstmStep<>(tf, weights, ones, recurrentActivation, activation);
+        return new LstmStep<>(tf, weights(tf, kernel, recurrentKernel, bias), ones(tf, kernel, bias, batch),
+                recurrentActivation, activation, null);
     }
 
-    /** The states after input step x [features, batch] from states h and c [units, batch]. */
-    public State<T> next(Operand<T> x, Operand<T> h, Operand<T> c) {
-        Operand<T> z = tf.linalg.matMul(weights, tf.concat(ones == null ? List.of(x, h) : List.of(x, h, ones),
-                tf.constant(0)));
+    /** The step of a layer with Keras' default activations, sigmoid and tanh, in the tanh form. */
+    public static <T extends TFloating> LstmStep<T> sigmoidTanh(Ops tf, Operand<T> kernel,
+                                                                Operand<T> recurrentKernel, Operand<T> bias,
+                                                                Operand<TInt32> batch, int units) {
+        float[] gateScale = new float[4 * units];
+        for (int column = 0; column < gateScale.length; column++) {
+            boolean cellGate = column >= 2 * units && column < 3 * units;
+            gateScale[column] = cellGate ? 1f : 0.5f;
+        }
+        Operand<T> scale = tf.dtypes.cast(tf.constant(gateScale), kernel.type());
+        Operand<T> half = tf.dtypes.cast(tf.constant(0.5f), kernel.type());
+        Operand<T> weights = weights(tf, tf.math.mul(kernel, scale),
+                tf.math.mul(recurrentKernel, tf.math.mul(scale, half)), bias == null ? null : tf.math.mul(bias, scale));
+        return new LstmStep<>(tf, weights, ones(tf, kernel, bias, batch), null, null, half);
+    }
+
+    /** [W; U; b]^T, [4 units, features + units (+ 1)]. */
+    private static <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel,
+                                                            Operand<T> bias) {
+        List<Operand<T>> rows = new ArrayList<>(List.of(kernel, recurrentKernel));
+        if (bias != null) {
+            rows.add(tf.reshape(bias, tf.constant(new int[] {1, -1})));
+        }
+        // Directly under the MatMul, this transpose is folded into it by Grappler (transpose_a).
+        return tf.linalg.transpose(tf.concat(rows, tf.constant(0)), tf.constant(new int[] {1, 0}));
+    }
+
+    /** The row of ones [1, batch] that multiplies the bias, or null without one. */
+    private static <T extends TFloating> Operand<T> ones(Ops tf, Operand<T> kernel, Operand<T> bias,
+                                                         Operand<TInt32> batch) {
+        return bias == null ? null : tf.fill(tf.concat(List.of(tf.constant(new int[] {1}), batch), tf.constant(0)),
+                tf.dtypes.cast(tf.constant(1f), kernel.type()));
+    }
+
+    /** The states before the first step, h0 and c0 [units, batch]. */
+    public State<T> start(Operand<T> h0, Operand<T> c0) {
+        return new State<>(h0, c0, half == null ? h0 : tf.math.add(h0, h0));
+    }
+
+    /** The states after input step x [features, batch]. */
+    public State<T> next(Operand<T> x, State<T> state) {
+        Operand<T> z = tf.linalg.matMul(weights, tf.concat(ones == null ? List.of(x, state.carried)
+                : List.of(x, state.carried, ones), tf.constant(0)));
+        return half == null ? activated(z, state.c) : tanhForm(z, state.c);
+    }
+
+    private State<T> activated(Operand<T> z, Operand<T> c) {
         List<Output<T>> gates = tf.split(tf.constant(0), z, 4L).output();
         Operand<T> i = recurrentActivation.apply(gates.get(0));
         Operand<T> f = recurrentActivation.apply(gates.get(1));
         Operand<T> g = activation.apply(gates.get(2));
         Operand<T> o = recurrentActivation.apply(gates.get(3));
         Operand<T> next = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, g));
-        return new State<>(tf.math.mul(o, activation.apply(next)), next);
+        Operand<T> h = tf.math.mul(o, activation.apply(next));
+        return new State<>(h, next, h);
+    }
+
+    private State<T> tanhForm(Operand<T> z, Operand<T> c) {
+        List<Output<T>> gates = tf.split(tf.constant(0), tf.math.tanh(z), 4L).output();
+        Operand<T> inputGate = gates.get(0);
+        Operand<T> forgetGate = gates.get(1);
+        Operand<T> cell = gates.get(2);
+        Operand<T> outputGate = gates.get(3);
+        Operand<T> next = tf.math.mul(tf.math.addN(List.of(c, tf.math.mul(forgetGate, c), cell,
+                tf.math.mul(inputGate, cell))), half);
+        Operand<T> activated = tf.math.tanh(next);
+        Operand<T> doubledH = tf.math.add(activated, tf.math.mul(outputGate, activated));
+        // Computed only where something takes h itself: the next step takes 2h.
+        return new State<>(tf.math.mul(doubledH, half), next, doubledH);
     }
 }

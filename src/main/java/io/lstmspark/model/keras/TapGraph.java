@@ -85,27 +85,29 @@ final class TapGraph {
         int units = layer.units();
         Operand<T> bias = layer.biasOp().isEmpty() ? null
                 : tf.readVariableOp(variableOp(graph, layer.biasOp()).output(0), type);
-        LstmStep<T> cell = LstmStep.of(tf, tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type),
-                tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type), bias, batch,
-                x -> apply(tf, layer.recurrentActivation(), x), x -> apply(tf, layer.activation(), x));
+        Operand<T> kernel = tf.readVariableOp(variableOp(graph, layer.kernelOp()).output(0), type);
+        Operand<T> recurrentKernel = tf.readVariableOp(variableOp(graph, layer.recurrentKernelOp()).output(0), type);
+        LstmStep<T> cell = layer.recurrentActivation() == Activation.SIGMOID && layer.activation() == Activation.TANH
+                ? LstmStep.sigmoidTanh(tf, kernel, recurrentKernel, bias, batch, units)
+                : LstmStep.of(tf, kernel, recurrentKernel, bias, batch, x -> apply(tf, layer.recurrentActivation(), x),
+                x -> apply(tf, layer.activation(), x));
 
         Operand<T> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
                 tf.dtypes.cast(tf.constant(0f), type));
-        Operand<T> h = featureMajor(tf, tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units)));
-        Operand<T> c = featureMajor(tf, tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units)));
+        LstmStep.State<T> state = cell.start(
+                featureMajor(tf, tf.withName("h0").placeholderWithDefault(zeros, Shape.of(-1, units))),
+                featureMajor(tf, tf.withName("c0").placeholderWithDefault(zeros, Shape.of(-1, units))));
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
         for (Operand<T> step : steps) {
-            LstmStep.State<T> next = cell.next(step, h, c);
-            h = next.h();
-            c = next.c();
-            hs.add(h);
-            cs.add(c);
+            state = cell.next(step, state);
+            hs.add(state.h());
+            cs.add(state.c());
         }
         tf.withName("sequence").linalg.transpose(tf.stack(hs), tf.constant(new int[] {2, 0, 1}));
         tf.withName("cell_sequence").linalg.transpose(tf.stack(cs), tf.constant(new int[] {2, 0, 1}));
-        tf.withName("h").linalg.transpose(h, tf.constant(new int[] {1, 0}));
-        tf.withName("c").linalg.transpose(c, tf.constant(new int[] {1, 0}));
+        tf.withName("h").linalg.transpose(state.h(), tf.constant(new int[] {1, 0}));
+        tf.withName("c").linalg.transpose(state.c(), tf.constant(new int[] {1, 0}));
         return hs;
     }
 

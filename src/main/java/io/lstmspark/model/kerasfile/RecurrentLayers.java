@@ -91,14 +91,17 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        LstmStep<T> cell = lstm ? LstmStep.of(tf, kernel, recurrentKernel, bias, batch,
-                v -> activation(tf, recurrentActivation, v), v -> activation(tf, activation, v)) : null;
+        LstmStep<T> cell = !lstm ? null : recurrentActivation.equals("sigmoid") && activation.equals("tanh")
+                ? LstmStep.sigmoidTanh(tf, kernel, recurrentKernel, bias, batch, units)
+                : LstmStep.of(tf, kernel, recurrentKernel, bias, batch, v -> activation(tf, recurrentActivation, v),
+                v -> activation(tf, activation, v));
+        LstmStep.State<T> state = lstm ? cell.start(h, c) : null;
         for (Operand<T> step : inputs) {
             switch (kind) {
                 case "LSTM" -> {
-                    LstmStep.State<T> next = cell.next(step, h, c);
-                    h = next.h();
-                    c = next.c();
+                    state = cell.next(step, state);
+                    h = state.h();
+                    c = state.c();
                     cs.add(c);
                 }
                 case "GRU" -> h = gruStep(tf, step, h, kernel, recurrentKernel, bias, resetAfter, activation,
