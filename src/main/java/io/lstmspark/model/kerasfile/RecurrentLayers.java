@@ -91,10 +91,8 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         Operand<T> c = lstm ? transposed(tf, c0) : c0;
         List<Operand<T>> hs = new ArrayList<>();
         List<Operand<T>> cs = new ArrayList<>();
-        LstmStep<T> cell = !lstm ? null : recurrentActivation.equals("sigmoid") && activation.equals("tanh")
-                ? LstmStep.sigmoidTanh(tf, kernel, recurrentKernel, bias, batch, units)
-                : LstmStep.of(tf, kernel, recurrentKernel, bias, batch, v -> activation(tf, recurrentActivation, v),
-                v -> activation(tf, activation, v));
+        LstmStep<T> cell = lstm ? lstmStep(tf, kernel, recurrentKernel, bias, units, recurrentActivation, activation)
+                : null;
         LstmStep.State<T> state = lstm ? cell.start(h, c) : null;
         for (Operand<T> step : inputs) {
             switch (kind) {
@@ -138,6 +136,16 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
             }
         }
         return out;
+    }
+
+    /** An LSTM layer's step; with Keras' default activations, in the tanh form. */
+    private LstmStep<T> lstmStep(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel, Operand<T> bias, int units,
+                                 String recurrentActivation, String activation) {
+        if (recurrentActivation.equals("sigmoid") && activation.equals("tanh")) {
+            return LstmStep.sigmoidTanh(tf, kernel, recurrentKernel, bias, batch, units);
+        }
+        return LstmStep.of(tf, kernel, recurrentKernel, bias, batch, v -> activation(tf, recurrentActivation, v),
+                v -> activation(tf, activation, v));
     }
 
     /** [rows, columns] to [columns, rows]. */
