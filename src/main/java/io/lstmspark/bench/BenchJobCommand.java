@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bench-job}: one measured job in a JVM of its own, for {@code bench}. Runs the job twice and
- * prints one JSON line: wall time of both runs, and windows, output bytes, peak live heap (after
- * garbage collection) and peak resident memory of the second, measured run. Removes both runs' outputs.
+ * prints one JSON line: wall time of both runs, and windows, the tasks' time in TensorFlow calls, output
+ * bytes, peak live heap (after garbage collection) and peak resident memory of the second, measured run.
+ * Removes both runs' outputs.
  */
 @Command(name = "bench-job", hidden = true, description = "Runs one measured job (used by bench).")
 public final class BenchJobCommand implements Callable<Integer> {
@@ -66,6 +67,8 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("windows", report.counts().windowsWritten());
             result.put("input_rows", report.counts().inputRows());
             result.put("stage_millis", report.stageMillis());
+            result.put("model_seconds", report.executors().values().stream()
+                    .mapToLong(RunReport.ExecutorInfo::modelMillis).sum() / 1e3);
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
             result.put("peak_heap_bytes", liveHeap.peakAfterGc());
             Runtime.getRuntime().gc();

@@ -52,6 +52,9 @@ final class BenchTable {
             row(t, "(e) job (b) on 10x windows against (a)", rate(rateE) + ", b/a = " + ratio(rateE / a),
                     "b/a >= 0.8 " + verdict(rateE / a >= 0.8));
         }
+        row(t, "b/a split: the share of the tasks' time in TensorFlow calls (input tensor, session run, outputs "
+                + "copied) x those calls' rate against (a)", "(b): " + split(b, jobs.callers(), a)
+                + (e == null ? "" : "; (e) on 10x windows: " + split(e, jobs.callers(), a)), "");
         // Per-step states of every step: extract with stride 1 writes each step in BenchCommand.LENGTH windows (c),
         // stream mode once (g), on the same input; steps/s compare the two.
         double extractRate = stepsPerSecond(c);
@@ -101,6 +104,18 @@ final class BenchTable {
                 + rate(kerasJobRate) + " vs " + rate(exportJobRate) + " (x" + ratio(kerasJobRate / exportJobRate) + ")",
                 "both >= x1.0 " + verdict(keras >= savedModel && kerasJobRate >= exportJobRate));
         return t.toString();
+    }
+
+    /**
+     * b/a = s x r/a, where s is the share of the concurrent tasks' wall time spent in TensorFlow calls and r
+     * the windows per second of those calls, with as many tasks calling at once as (a) has callers.
+     */
+    private static String split(JsonNode job, int tasks, double a) {
+        double windows = job.get("windows").asDouble();
+        double modelSeconds = job.get("model_seconds").asDouble();
+        double share = modelSeconds / (tasks * job.get("seconds").asDouble());
+        double callRate = windows * tasks / modelSeconds;
+        return ratio(share) + " x " + ratio(callRate / a) + " = " + ratio(share * callRate / a);
     }
 
     private static double stepsPerSecond(JsonNode job) {

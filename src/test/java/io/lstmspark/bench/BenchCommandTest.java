@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +43,18 @@ class BenchCommandTest {
         for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
                 "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states",
                 "(h) the same model from forecaster.keras",
-                "(a) against the machine's limit", "(a) configurations tried"}) {
+                "(a) against the machine's limit", "(a) configurations tried", "b/a split"}) {
             assertTrue(table.contains(measure), measure + " in:\n" + table);
         }
+        // b/a = s x r/a, s the share of the tasks' time in TensorFlow calls: at most all of it.
+        Matcher split = Pattern.compile("\\(b\\): ([0-9.]+) x ([0-9.]+) = ([0-9.]+)").matcher(table);
+        Matcher bOverA = Pattern.compile("\\(b\\) job, Parquet to Parquet, forecast \\+ hidden state \\| [0-9,]+ "
+                + "windows/s, b/a = ([0-9.]+)").matcher(table);
+        assertTrue(split.find() && bOverA.find(), table);
+        double share = Double.parseDouble(split.group(1));
+        assertTrue(share > 0 && share <= 1, "share of the tasks' time in TensorFlow calls: " + share);
+        assertEquals(Double.parseDouble(bOverA.group(1)), Double.parseDouble(split.group(3)), 0.011, table);
+        assertEquals(share * Double.parseDouble(split.group(2)), Double.parseDouble(split.group(3)), 0.02, table);
         String recorded = Files.readString(record);
         assertTrue(recorded.contains("./submit/bench.sh --windows 2000 --skip-scale") && recorded.contains("(b) job"),
                 recorded);
