@@ -10,8 +10,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,7 +28,6 @@ import org.apache.spark.sql.types.FractionalType;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
 
 /**
  * Where a run's data, quarantine and report go, written so that a failed run never damages what an
@@ -47,6 +48,9 @@ public final class OutputTarget {
 
     /** Spark's switch for the list layout of Spark 1.4, which is Parquet's two-level one. */
     private static final String TWO_LEVEL_LISTS = "spark.sql.parquet.writeLegacyFormat";
+
+    /** Spark's choice of Parquet timestamp encoding; its default, INT96, is deprecated and has no statistics. */
+    private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
 
     private final SparkSession spark;
     private final Path target;
@@ -294,6 +298,10 @@ public final class OutputTarget {
      * only): output arrays hold no nulls, so each value is written as a repeated field instead of a
      * group of one optional field, which halved the write's CPU time in a profile of stream mode.
      * Parquet's list compatibility rules make every reader read both layouts.
+     *
+     * <p>Timestamps go as INT64 microseconds ({@value #TIMESTAMP_TYPE}) unless the user's Spark settings name
+     * a type: Spark's default, INT96, is deprecated by Parquet and written without min/max statistics, so
+     * readers could not skip row groups by time.
      */
     private void write(Dataset<Row> rows, Path path) {
         if (!format.equalsIgnoreCase("parquet")) {
@@ -310,16 +318,22 @@ public final class OutputTarget {
             }
             return;
         }
-        Option<String> before = spark.conf().getOption(TWO_LEVEL_LISTS);
-        spark.conf().set(TWO_LEVEL_LISTS, "true");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(TWO_LEVEL_LISTS, "true");
+        if (!spark.conf().contains(TIMESTAMP_TYPE)) {
+            settings.put(TIMESTAMP_TYPE, "TIMESTAMP_MICROS");
+        }
+        // getOption would answer a default as if the user had set it.
+        Map<String, Optional<String>> before = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            before.put(key, spark.conf().contains(key) ? Optional.of(spark.conf().get(key)) : Optional.empty());
+            spark.conf().set(key, value);
+        });
         try {
             writeParquet(rows, path);
         } finally {
-            if (before.isDefined()) {
-                spark.conf().set(TWO_LEVEL_LISTS, before.get());
-            } else {
-                spark.conf().unset(TWO_LEVEL_LISTS);
-            }
+            before.forEach((key, value) -> value.ifPresentOrElse(v -> spark.conf().set(key, v),
+                    () -> spark.conf().unset(key)));
         }
     }
 
