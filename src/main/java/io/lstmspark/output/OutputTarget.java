@@ -10,22 +10,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.FractionalType;
-import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +39,6 @@ public final class OutputTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputTarget.class);
 
-    /** Spark's switch for the list layout of Spark 1.4, which is Parquet's two-level one. */
-    private static final String TWO_LEVEL_LISTS = "spark.sql.parquet.writeLegacyFormat";
-
-    /** Spark's choice of Parquet timestamp encoding; its default, INT96, is deprecated and has no statistics. */
-    private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
-
     private final SparkSession spark;
     private final Path target;
     private final boolean overwrite;
@@ -64,8 +51,7 @@ public final class OutputTarget {
     private RunDirectory run;
     /** output.table's target; null for output.path. */
     private final TableTarget table;
-    private String format = "parquet";
-    private Map<String, String> writeOptions = Map.of();
+    private OutputFiles files;
 
     private OutputTarget(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
                          Map<String, String> constants) {
@@ -83,6 +69,7 @@ public final class OutputTarget {
         this.runParent = partitionBy.isEmpty() && target.getParent() != null ? target.getParent() : target;
         this.runPrefix = partitionBy.isEmpty() ? target.getName() + "." : "";
         this.table = null;
+        this.files = new OutputFiles(spark, "parquet", Map.of(), partitionBy, target);
     }
 
     private OutputTarget(SparkSession spark, TableTarget table) {
@@ -119,8 +106,8 @@ public final class OutputTarget {
         }
         OutputTarget target = prepare(spark, out.path(), out.mode() == JobConfig.OutputMode.OVERWRITE,
                 out.partitionBy(), out.constantColumns(), reads);
-        target.format = storage.outputFormat();
-        target.writeOptions = Map.copyOf(storage.outputOptions());
+        target.files = new OutputFiles(spark, storage.outputFormat(), storage.outputOptions(), target.partitionBy,
+                target.target);
         return target;
     }
 
@@ -171,7 +158,7 @@ public final class OutputTarget {
             table.writeWindows(windows);
             return;
         }
-        write(withConstants(windows), root());
+        files.write(withConstants(windows), root());
     }
 
     /** Writes quarantine records under {@code _quarantine}, partitioned like the data. */
@@ -180,7 +167,7 @@ public final class OutputTarget {
             table.writeQuarantine(records);
             return;
         }
-        write(withConstants(records), new Path(root(), QuarantineRecords.DIRECTORY));
+        files.write(withConstants(records), new Path(root(), QuarantineRecords.DIRECTORY));
     }
 
     public Path writeReport(RunReport report) {
@@ -203,7 +190,7 @@ public final class OutputTarget {
 
     /** This run's rows as written so far, before publish, for the report's read-back. */
     public Dataset<Row> readWritten() {
-        return table != null ? table.readWritten() : spark.read().format(format).load(dataLocation(root()).toString());
+        return table != null ? table.readWritten() : spark.read().format(files.format()).load(dataLocation(root()).toString());
     }
 
     /**
@@ -286,70 +273,6 @@ public final class OutputTarget {
             result = result.withColumn(constant.getKey(), lit(constant.getValue()));
         }
         return result;
-    }
-
-    /**
-     * Model outputs are high-entropy floats, written in bulk: Parquet's dictionary encoding only costs
-     * time on them before falling back to plain, and min/max statistics per value cost a comparison
-     * each (a third of the write in a profile) while no reader filters on an LSTM state. Both stay on
-     * for the key columns (series id, timestamps, constants), which readers do filter on.
-     *
-     * <p>Arrays go in Parquet's two-level list layout ({@value #TWO_LEVEL_LISTS}, for these writes
-     * only): output arrays hold no nulls, so each value is written as a repeated field instead of a
-     * group of one optional field, which halved the write's CPU time in a profile of stream mode.
-     * Parquet's list compatibility rules make every reader read both layouts.
-     *
-     * <p>Timestamps go as INT64 microseconds ({@value #TIMESTAMP_TYPE}) unless the user's Spark settings name
-     * a type: Spark's default, INT96, is deprecated by Parquet and written without min/max statistics, so
-     * readers could not skip row groups by time.
-     */
-    private void write(Dataset<Row> rows, Path path) {
-        if (!format.equalsIgnoreCase("parquet")) {
-            try {
-                rows.write().format(format).options(writeOptions).mode(SaveMode.ErrorIfExists)
-                        .partitionBy(partitionBy.toArray(String[]::new)).save(path.toString());
-            } catch (Exception e) {
-                // Scala hides that save() throws the checked AnalysisException (e.g. csv cannot hold arrays).
-                if (e instanceof org.apache.spark.sql.AnalysisException) {
-                    throw new OutputException("cannot write output.format " + format + " to output.path " + target
-                            + ": " + e.getMessage().lines().findFirst().orElse(""));
-                }
-                throw e;
-            }
-            return;
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(TWO_LEVEL_LISTS, "true");
-        if (!spark.conf().contains(TIMESTAMP_TYPE)) {
-            settings.put(TIMESTAMP_TYPE, "TIMESTAMP_MICROS");
-        }
-        // getOption would answer a default as if the user had set it.
-        Map<String, Optional<String>> before = new LinkedHashMap<>();
-        settings.forEach((key, value) -> {
-            before.put(key, spark.conf().contains(key) ? Optional.of(spark.conf().get(key)) : Optional.empty());
-            spark.conf().set(key, value);
-        });
-        try {
-            writeParquet(rows, path);
-        } finally {
-            before.forEach((key, value) -> value.ifPresentOrElse(v -> spark.conf().set(key, v),
-                    () -> spark.conf().unset(key)));
-        }
-    }
-
-    private void writeParquet(Dataset<Row> rows, Path path) {
-        DataFrameWriter<Row> writer = rows.write()
-                .option("parquet.enable.dictionary", "false")
-                .option("parquet.column.statistics.enabled", "false")
-                .option("parquet.size.statistics.enabled", "false");
-        for (StructField field : rows.schema().fields()) {
-            if (!(field.dataType() instanceof ArrayType) && !(field.dataType() instanceof FractionalType)) {
-                writer = writer.option("parquet.column.statistics.enabled#" + field.name(), "true")
-                        .option("parquet.enable.dictionary#" + field.name(), "true");
-            }
-        }
-        writer.options(writeOptions).mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new))
-                .parquet(path.toString());
     }
 
     private boolean exists(Path path) {
