@@ -9,7 +9,7 @@ import org.apache.spark.SparkContext;
 /**
  * What Spark's UI shows for a run: one job group per run, and for each phase a job description and a
  * call site, which name the phase's jobs, stages and SQL queries instead of the line of code that
- * started them ({@code parquet at OutputTarget.java:201}). The caller's own settings of these
+ * started them ({@code parquet at OutputFiles.java:115}). The caller's own settings of these
  * thread-local properties are put back when the run ends.
  */
 final class SparkPhases implements AutoCloseable {

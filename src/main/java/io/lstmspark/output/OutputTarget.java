@@ -51,10 +51,11 @@ public final class OutputTarget {
     private RunDirectory run;
     /** output.table's target; null for output.path. */
     private final TableTarget table;
-    private OutputFiles files;
+    /** How output.path's files are written; null for output.table. */
+    private final OutputFiles files;
 
     private OutputTarget(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
-                         Map<String, String> constants) {
+                         Map<String, String> constants, String format, Map<String, String> writeOptions) {
         this.spark = spark;
         this.overwrite = overwrite;
         this.partitionBy = List.copyOf(partitionBy);
@@ -69,7 +70,7 @@ public final class OutputTarget {
         this.runParent = partitionBy.isEmpty() && target.getParent() != null ? target.getParent() : target;
         this.runPrefix = partitionBy.isEmpty() ? target.getName() + "." : "";
         this.table = null;
-        this.files = new OutputFiles(spark, "parquet", Map.of(), partitionBy, target);
+        this.files = new OutputFiles(spark, format, writeOptions, partitionBy, target);
     }
 
     private OutputTarget(SparkSession spark, TableTarget table) {
@@ -82,6 +83,7 @@ public final class OutputTarget {
         this.fs = null;
         this.runParent = null;
         this.runPrefix = null;
+        this.files = null;
     }
 
     /**
@@ -104,30 +106,21 @@ public final class OutputTarget {
         if (storage.outputTable().isPresent()) {
             return new OutputTarget(spark, TableTarget.prepare(spark, out, storage, reads));
         }
-        OutputTarget target = prepare(spark, out.path(), out.mode() == JobConfig.OutputMode.OVERWRITE,
-                out.partitionBy(), out.constantColumns(), reads);
-        target.files = new OutputFiles(spark, storage.outputFormat(), storage.outputOptions(), target.partitionBy,
-                target.target);
-        return target;
+        return prepare(spark, out, storage, reads);
     }
 
     /**
      * Checks, before any task runs, that the run may write where it is asked to, and rolls back or
      * removes what dead runs left at the same target.
      *
-     * @param partitionBy constant columns to partition by (each must be in {@code constants})
-     * @param inputPath   input.path, which output.path must neither be, hold, nor lie inside
-     * @param modelPath   model.path, likewise
+     * @param reads what output.path must neither be, hold, nor lie inside
      */
-    public static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
-                                       Map<String, String> constants, String inputPath, String modelPath) {
-        return prepare(spark, path, overwrite, partitionBy, constants, List.of(
-                new OutputPathGuard.Kept("input.path", inputPath, true),
-                new OutputPathGuard.Kept("model.path", modelPath, true)));
-    }
-
-    private static OutputTarget prepare(SparkSession spark, String path, boolean overwrite, List<String> partitionBy,
-                                        Map<String, String> constants, List<OutputPathGuard.Kept> reads) {
+    private static OutputTarget prepare(SparkSession spark, JobConfig.Output out, JobConfig.Storage storage,
+                                        List<OutputPathGuard.Kept> reads) {
+        String path = out.path();
+        boolean overwrite = out.mode() == JobConfig.OutputMode.OVERWRITE;
+        List<String> partitionBy = out.partitionBy();
+        Map<String, String> constants = out.constantColumns();
         for (String column : partitionBy) {
             if (!constants.containsKey(column)) {
                 throw new OutputException("output.partition-by names '" + column
@@ -135,7 +128,8 @@ public final class OutputTarget {
                         + ": partition by a constant column, e.g. output.constant-columns.run_date = 2026-11-26");
             }
         }
-        OutputTarget output = new OutputTarget(spark, path, overwrite, partitionBy, constants);
+        OutputTarget output = new OutputTarget(spark, path, overwrite, partitionBy, constants, storage.outputFormat(),
+                storage.outputOptions());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<OutputPathGuard.Kept> kept = new ArrayList<>(reads);
         kept.addAll(OutputPathGuard.protectedDirectories(output.fs,
@@ -190,7 +184,8 @@ public final class OutputTarget {
 
     /** This run's rows as written so far, before publish, for the report's read-back. */
     public Dataset<Row> readWritten() {
-        return table != null ? table.readWritten() : spark.read().format(files.format()).load(dataLocation(root()).toString());
+        return table != null ? table.readWritten()
+                : spark.read().format(files.format()).load(dataLocation(root()).toString());
     }
 
     /**
