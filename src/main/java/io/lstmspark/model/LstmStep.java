@@ -3,9 +3,11 @@ package io.lstmspark.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
 
@@ -22,6 +24,9 @@ import org.tensorflow.types.family.TFloating;
  * recurrent kernel: c' = (c + t_f c + t_g + t_i t_g) / 2, 2h' = tanh c' + t_o tanh c'. The step has one
  * element-wise op fewer, and TensorFlow Java's Eigen computed a tanh for 0.7 of a sigmoid's time on AMD
  * Zen 5 (the same on Zen 4, where neither form was faster).
+ *
+ * <p>Where lstm-spark's own kernel for the gates is loaded ({@link NativeGates}), float32 steps with those
+ * activations take it instead: one op and one pass over memory for what takes TensorFlow's kernels ten.
  */
 public final class LstmStep<T extends TFloating> {
 
@@ -52,20 +57,22 @@ public final class LstmStep<T extends TFloating> {
     private final Ops tf;
     private final Operand<T> weights;
     private final Operand<T> ones;
-    /** Null in the tanh form. */
+    /** Null in the tanh form and with the native kernel. */
     private final UnaryOperator<Operand<T>> recurrentActivation;
     private final UnaryOperator<Operand<T>> activation;
     /** One half, in the tanh form; null otherwise. */
     private final Operand<T> half;
+    private final boolean nativeKernel;
 
     private LstmStep(Ops tf, Operand<T> weights, Operand<T> ones, UnaryOperator<Operand<T>> recurrentActivation,
-                     UnaryOperator<Operand<T>> activation, Operand<T> half) {
+                     UnaryOperator<Operand<T>> activation, Operand<T> half, boolean nativeKernel) {
         this.tf = tf;
         this.weights = weights;
         this.ones = ones;
         this.recurrentActivation = recurrentActivation;
         this.activation = activation;
         this.half = half;
+        this.nativeKernel = nativeKernel;
     }
 
     /**
@@ -77,13 +84,31 @@ public final class LstmStep<T extends TFloating> {
                                                        UnaryOperator<Operand<T>> recurrentActivation,
                                                        UnaryOperator<Operand<T>> activation) {
         return new LstmStep<>(tf, weights(tf, kernel, recurrentKernel, bias), ones(tf, kernel, bias, batch),
-                recurrentActivation, activation, null);
+                recurrentActivation, activation, null, false);
     }
 
-    /** The step of a layer with Keras' default activations, sigmoid and tanh, in the tanh form. */
+    /**
+     * The step of a layer with Keras' default activations, sigmoid and tanh: with lstm-spark's kernel for
+     * float32 where it is loaded, else in the tanh form.
+     */
     public static <T extends TFloating> LstmStep<T> sigmoidTanh(Ops tf, Operand<T> kernel,
                                                                 Operand<T> recurrentKernel, Operand<T> bias,
                                                                 Operand<TInt32> batch, int units) {
+        return kernel.type() == TFloat32.class && NativeGates.available()
+                ? nativeKernel(tf, kernel, recurrentKernel, bias, batch)
+                : tanhForm(tf, kernel, recurrentKernel, bias, batch, units);
+    }
+
+    /** Sigmoid gates and a tanh cell by lstm-spark's kernel, {@value NativeGates#OP}; float32 only. */
+    static <T extends TFloating> LstmStep<T> nativeKernel(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel,
+                                                          Operand<T> bias, Operand<TInt32> batch) {
+        return new LstmStep<>(tf, weights(tf, kernel, recurrentKernel, bias), ones(tf, kernel, bias, batch),
+                null, null, null, true);
+    }
+
+    /** Sigmoid gates and a tanh cell by TensorFlow's ops, in the tanh form. */
+    static <T extends TFloating> LstmStep<T> tanhForm(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel,
+                                                      Operand<T> bias, Operand<TInt32> batch, int units) {
         float[] gateScale = new float[4 * units];
         for (int column = 0; column < gateScale.length; column++) {
             boolean cellGate = column >= 2 * units && column < 3 * units;
@@ -93,7 +118,7 @@ public final class LstmStep<T extends TFloating> {
         Operand<T> half = tf.dtypes.cast(tf.constant(0.5f), kernel.type());
         Operand<T> weights = weights(tf, tf.math.mul(kernel, scale),
                 tf.math.mul(recurrentKernel, tf.math.mul(scale, half)), bias == null ? null : tf.math.mul(bias, scale));
-        return new LstmStep<>(tf, weights, ones(tf, kernel, bias, batch), null, null, half);
+        return new LstmStep<>(tf, weights, ones(tf, kernel, bias, batch), null, null, half, false);
     }
 
     /** [W; U; b]^T, [4 units, features + units (+ 1)]. */
@@ -123,7 +148,18 @@ public final class LstmStep<T extends TFloating> {
     public State<T> next(Operand<T> x, State<T> state) {
         Operand<T> z = tf.linalg.matMul(weights, tf.concat(ones == null ? List.of(x, state.carried)
                 : List.of(x, state.carried, ones), tf.constant(0)));
-        return half == null ? activated(z, state.c) : tanhForm(z, state.c);
+        if (nativeKernel) {
+            return nativeGates(z, state.c);
+        }
+        return half == null ? activated(z, state.c) : tanhFormGates(z, state.c);
+    }
+
+    @SuppressWarnings("unchecked")
+    private State<T> nativeGates(Operand<T> z, Operand<T> c) {
+        GraphOperation gates = (GraphOperation) tf.scope().opBuilder(NativeGates.OP, "Gates")
+                .addInput(z.asOutput()).addInput(c.asOutput()).build();
+        Output<T> h = (Output<T>) gates.<TFloat32>output(0);
+        return new State<>(h, (Output<T>) gates.<TFloat32>output(1), h);
     }
 
     private State<T> activated(Operand<T> z, Operand<T> c) {
@@ -137,7 +173,7 @@ public final class LstmStep<T extends TFloating> {
         return new State<>(h, next, h);
     }
 
-    private State<T> tanhForm(Operand<T> z, Operand<T> c) {
+    private State<T> tanhFormGates(Operand<T> z, Operand<T> c) {
         List<Output<T>> gates = tf.split(tf.constant(0), tf.math.tanh(z), 4L).output();
         Operand<T> tanhI = gates.get(0);
         Operand<T> tanhF = gates.get(1);

@@ -1,10 +1,15 @@
 package io.lstmspark.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -20,8 +25,8 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The LSTM step lstm-spark builds gives the states of the Keras equations (the plain-Java oracle) at every
- * step, from nonzero initial states: in the tanh form taken for sigmoid and tanh, and with any other pair
- * of activations, with and without a bias.
+ * step, from nonzero initial states: for sigmoid and tanh in the tanh form and by lstm-spark's kernel, and
+ * with any other pair of activations, with and without a bias.
  */
 class LstmStepTest {
 
@@ -34,13 +39,62 @@ class LstmStepTest {
     void theTanhFormGivesTheStatesOfSigmoidGatesAndATanhCell() {
         float[] bias = random(4 * UNITS, 11);
         assertStatesMatchTheOracle(bias, LstmOracle.TANH, LstmOracle.SIGMOID,
-                (tf, w) -> LstmStep.sigmoidTanh(tf, w.kernel, w.recurrentKernel, w.bias, w.batch, UNITS));
+                (tf, w) -> LstmStep.tanhForm(tf, w.kernel, w.recurrentKernel, w.bias, w.batch, UNITS));
     }
 
     @Test
     void theTanhFormWithoutABiasGivesTheOraclesStates() {
         assertStatesMatchTheOracle(null, LstmOracle.TANH, LstmOracle.SIGMOID,
-                (tf, w) -> LstmStep.sigmoidTanh(tf, w.kernel, w.recurrentKernel, w.bias, w.batch, UNITS));
+                (tf, w) -> LstmStep.tanhForm(tf, w.kernel, w.recurrentKernel, w.bias, w.batch, UNITS));
+    }
+
+    @Test
+    void theNativeKernelGivesTheStatesOfSigmoidGatesAndATanhCell() {
+        assumeTrue(NativeGates.available(), "the build made no " + NativeGates.OP + " for this platform");
+        float[] bias = random(4 * UNITS, 13);
+        assertStatesMatchTheOracle(bias, LstmOracle.TANH, LstmOracle.SIGMOID,
+                (tf, w) -> LstmStep.nativeKernel(tf, w.kernel, w.recurrentKernel, w.bias, w.batch));
+        assertStatesMatchTheOracle(null, LstmOracle.TANH, LstmOracle.SIGMOID,
+                (tf, w) -> LstmStep.nativeKernel(tf, w.kernel, w.recurrentKernel, w.bias, w.batch));
+    }
+
+    @Test
+    void theNativeKernelSaturatesAsTheEquationsDo() {
+        assumeTrue(NativeGates.available(), "the build made no " + NativeGates.OP + " for this platform");
+        float[] bias = random(4 * UNITS, 14);
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] *= 40;
+        }
+        assertStatesMatchTheOracle(bias, LstmOracle.TANH, LstmOracle.SIGMOID,
+                (tf, w) -> LstmStep.nativeKernel(tf, w.kernel, w.recurrentKernel, w.bias, w.batch));
+    }
+
+    @Test
+    void sigmoidAndTanhTakeTheNativeKernelUnlessSwitchedOff() {
+        assumeTrue(NativeGates.available(), "the build made no " + NativeGates.OP + " for this platform");
+        assertEquals(Set.of(NativeGates.OP), gateOps());
+        System.setProperty(NativeGates.SWITCH, "false");
+        try {
+            assertEquals(Set.of("Tanh"), gateOps());
+        } finally {
+            System.clearProperty(NativeGates.SWITCH);
+        }
+    }
+
+    /** The types of the gate ops in one step built by {@link LstmStep#sigmoidTanh}. */
+    private static Set<String> gateOps() {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            LstmStep<TFloat32> cell = LstmStep.sigmoidTanh(tf, tf.zeros(tf.constant(new int[] {FEATURES, 4 * UNITS}),
+                    TFloat32.class), tf.zeros(tf.constant(new int[] {UNITS, 4 * UNITS}), TFloat32.class), null,
+                    tf.constant(new int[] {BATCH}), UNITS);
+            Operand<TFloat32> states = tf.zeros(tf.constant(new int[] {UNITS, BATCH}), TFloat32.class);
+            cell.next(tf.zeros(tf.constant(new int[] {FEATURES, BATCH}), TFloat32.class), cell.start(states, states));
+            Set<String> types = new TreeSet<>();
+            graph.operations().forEachRemaining(op -> types.add(op.type()));
+            types.retainAll(Set.of(NativeGates.OP, "Tanh", "Sigmoid"));
+            return types;
+        }
     }
 
     @Test
