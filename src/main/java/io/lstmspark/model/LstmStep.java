@@ -154,12 +154,11 @@ public final class LstmStep<T extends TFloating> {
         return half == null ? activated(z, state.c) : tanhFormGates(z, state.c);
     }
 
-    @SuppressWarnings("unchecked")
     private State<T> nativeGates(Operand<T> z, Operand<T> c) {
         GraphOperation gates = (GraphOperation) tf.scope().opBuilder(NativeGates.OP, "Gates")
                 .addInput(z.asOutput()).addInput(c.asOutput()).build();
-        Output<T> h = (Output<T>) gates.<TFloat32>output(0);
-        return new State<>(h, (Output<T>) gates.<TFloat32>output(1), h);
+        Output<T> h = gates.output(0);
+        return new State<>(h, gates.output(1), h);
     }
 
     private State<T> activated(Operand<T> z, Operand<T> c) {
