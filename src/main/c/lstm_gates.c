@@ -47,7 +47,6 @@ static struct {
     void *(*tensor_data)(const TF_Tensor *);
     int (*num_dims)(const TF_Tensor *);
     int64_t (*dim)(const TF_Tensor *, int);
-    int (*tensor_type)(const TF_Tensor *);
     void (*delete_tensor)(TF_Tensor *);
 } tf;
 
@@ -175,7 +174,6 @@ static int look_up_api(void) {
     LOOK_UP(tensor_data, "TF_TensorData");
     LOOK_UP(num_dims, "TF_NumDims");
     LOOK_UP(dim, "TF_Dim");
-    LOOK_UP(tensor_type, "TF_TensorType");
     LOOK_UP(delete_tensor, "TF_DeleteTensor");
     return 1;
 }

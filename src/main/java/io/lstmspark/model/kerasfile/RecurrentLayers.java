@@ -138,7 +138,7 @@ final class RecurrentLayers<T extends TFloating> extends LayerOps<T> {
         return out;
     }
 
-    /** An LSTM layer's step; with Keras' default activations, in the tanh form. */
+    /** An LSTM layer's step; with Keras' default activations, {@link LstmStep#sigmoidTanh}'s. */
     private LstmStep<T> lstmStep(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel, Operand<T> bias, int units,
                                  String recurrentActivation, String activation) {
         if (recurrentActivation.equals("sigmoid") && activation.equals("tanh")) {
