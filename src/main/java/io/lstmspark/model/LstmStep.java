@@ -54,25 +54,36 @@ public final class LstmStep<T extends TFloating> {
         }
     }
 
+    /** How a step computes the gates and the next states from z. */
+    private enum Form {
+        /** The layer's own activations, one op each. */
+        ACTIVATIONS,
+        /** Sigmoid gates and a tanh cell through one Tanh, carrying 2h. */
+        TANH_FORM,
+        /** Sigmoid gates and a tanh cell in {@value NativeGates#OP}. */
+        NATIVE_KERNEL
+    }
+
     private final Ops tf;
+    private final Form form;
     private final Operand<T> weights;
     private final Operand<T> ones;
-    /** Null in the tanh form and with the native kernel. */
+    /** The layer's activations, in {@link Form#ACTIVATIONS} only. */
     private final UnaryOperator<Operand<T>> recurrentActivation;
     private final UnaryOperator<Operand<T>> activation;
-    /** One half, in the tanh form; null otherwise. */
+    /** One half, in {@link Form#TANH_FORM} only. */
     private final Operand<T> half;
-    private final boolean nativeKernel;
 
-    private LstmStep(Ops tf, Operand<T> weights, Operand<T> ones, UnaryOperator<Operand<T>> recurrentActivation,
-                     UnaryOperator<Operand<T>> activation, Operand<T> half, boolean nativeKernel) {
+    private LstmStep(Ops tf, Form form, Operand<T> weights, Operand<T> ones,
+                     UnaryOperator<Operand<T>> recurrentActivation, UnaryOperator<Operand<T>> activation,
+                     Operand<T> half) {
         this.tf = tf;
+        this.form = form;
         this.weights = weights;
         this.ones = ones;
         this.recurrentActivation = recurrentActivation;
         this.activation = activation;
         this.half = half;
-        this.nativeKernel = nativeKernel;
     }
 
     /**
@@ -83,8 +94,8 @@ public final class LstmStep<T extends TFloating> {
                                                        Operand<T> bias, Operand<TInt32> batch,
                                                        UnaryOperator<Operand<T>> recurrentActivation,
                                                        UnaryOperator<Operand<T>> activation) {
-        return new LstmStep<>(tf, weights(tf, kernel, recurrentKernel, bias), ones(tf, kernel, bias, batch),
-                recurrentActivation, activation, null, false);
+        return new LstmStep<>(tf, Form.ACTIVATIONS, weights(tf, kernel, recurrentKernel, bias),
+                ones(tf, kernel, bias, batch), recurrentActivation, activation, null);
     }
 
     /**
@@ -102,8 +113,8 @@ public final class LstmStep<T extends TFloating> {
     /** Sigmoid gates and a tanh cell by lstm-spark's kernel, {@value NativeGates#OP}; float32 only. */
     static <T extends TFloating> LstmStep<T> nativeKernel(Ops tf, Operand<T> kernel, Operand<T> recurrentKernel,
                                                           Operand<T> bias, Operand<TInt32> batch) {
-        return new LstmStep<>(tf, weights(tf, kernel, recurrentKernel, bias), ones(tf, kernel, bias, batch),
-                null, null, null, true);
+        return new LstmStep<>(tf, Form.NATIVE_KERNEL, weights(tf, kernel, recurrentKernel, bias),
+                ones(tf, kernel, bias, batch), null, null, null);
     }
 
     /** Sigmoid gates and a tanh cell by TensorFlow's ops, in the tanh form. */
@@ -118,7 +129,7 @@ public final class LstmStep<T extends TFloating> {
         Operand<T> half = tf.dtypes.cast(tf.constant(0.5f), kernel.type());
         Operand<T> weights = weights(tf, tf.math.mul(kernel, scale),
                 tf.math.mul(recurrentKernel, tf.math.mul(scale, half)), bias == null ? null : tf.math.mul(bias, scale));
-        return new LstmStep<>(tf, weights, ones(tf, kernel, bias, batch), null, null, half, false);
+        return new LstmStep<>(tf, Form.TANH_FORM, weights, ones(tf, kernel, bias, batch), null, null, half);
     }
 
     /** [W; U; b]^T, [4 units, features + units (+ 1)]. */
@@ -141,17 +152,18 @@ public final class LstmStep<T extends TFloating> {
 
     /** The states before the first step, h0 and c0 [units, batch]. */
     public State<T> start(Operand<T> h0, Operand<T> c0) {
-        return new State<>(h0, c0, half == null ? h0 : tf.math.add(h0, h0));
+        return new State<>(h0, c0, form == Form.TANH_FORM ? tf.math.add(h0, h0) : h0);
     }
 
     /** The states after input step x [features, batch]. */
     public State<T> next(Operand<T> x, State<T> state) {
         Operand<T> z = tf.linalg.matMul(weights, tf.concat(ones == null ? List.of(x, state.carried)
                 : List.of(x, state.carried, ones), tf.constant(0)));
-        if (nativeKernel) {
-            return nativeGates(z, state.c);
-        }
-        return half == null ? activated(z, state.c) : tanhFormGates(z, state.c);
+        return switch (form) {
+            case ACTIVATIONS -> activated(z, state.c);
+            case TANH_FORM -> tanhFormGates(z, state.c);
+            case NATIVE_KERNEL -> nativeGates(z, state.c);
+        };
     }
 
     private State<T> nativeGates(Operand<T> z, Operand<T> c) {

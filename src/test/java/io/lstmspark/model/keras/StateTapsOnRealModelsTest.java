@@ -11,7 +11,10 @@ import io.lstmspark.testing.Tolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,6 +103,25 @@ class StateTapsOnRealModelsTest {
             TapCheck check = Taps.run(model, windows, "h=lstm:" + last + ".h").plan().check();
             assertEquals(TapCheck.Status.PASSED, check.status(), check.detail());
             assertEquals(TapCheck.WINDOWS, check.windows());
+        }
+    }
+
+    /**
+     * The rule the exactness suites run under twice in the build (pom.xml, execution tanh-form-exactness): the
+     * steps' gates are lstm-spark's kernel where the build made it, unless switched off; else TensorFlow's Tanh.
+     */
+    @Test
+    void theStepsGatesAreLstmSparksKernelWhereBuiltUnlessSwitchedOff() {
+        boolean built = LoadedModel.class.getResource("native/linux-x86_64/liblstmspark_gates.so") != null;
+        boolean switchedOff = "false".equals(System.getProperty("lstmspark.native-gates"));
+        Path dir = SharedModels.folder("forecaster_keras3");
+        double[][][] windows = RecordedStates.read(dir.resolve("expected.json")).inputs();
+        try (LoadedModel model = Taps.load(dir.resolve("saved_model"))) {
+            Taps.run(model, windows, "h=lstm:lstm.h");
+            Set<String> gateOps = new TreeSet<>();
+            model.graph().operations().forEachRemaining(op -> gateOps.add(op.type()));
+            gateOps.retainAll(Set.of("LstmSparkGates", "Tanh", "Sigmoid"));
+            assertEquals(built && !switchedOff ? Set.of("LstmSparkGates") : Set.of("Tanh"), gateOps);
         }
     }
 
