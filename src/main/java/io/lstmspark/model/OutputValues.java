@@ -3,9 +3,6 @@ package io.lstmspark.model;
 import java.lang.reflect.Array;
 import java.util.Arrays;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -14,14 +11,10 @@ import org.tensorflow.types.TFloat64;
  * One output of a batch, copied out of its tensor: windows of {@code windowShape} values of one element type,
  * picked once per output (as Spark's ArrowWriter picks a field writer per column). Each call hands out a whole
  * window, chunk or step as the Java value a Spark row takes: a boxed scalar for rank 0, else a nested
- * primitive array. Vectors and matrices, the usual outputs, are copied row by row with
- * {@link Arrays#copyOfRange}; deeper blocks by TensorFlow's {@link StdArrays}, which copies through ndarray
- * views and is slower per row.
+ * primitive array, copied row by row with {@link Arrays#copyOfRange} (TensorFlow's StdArrays copies through
+ * ndarray views and is slower per row).
  */
 public abstract sealed class OutputValues permits OutputValues.Float32, OutputValues.Float64 {
-
-    /** StdArrays makes nested arrays up to this rank; deeper blocks are arrays of its arrays. */
-    private static final int STD_ARRAYS_MAX_RANK = 6;
 
     private final long[] windowShape;
     private final long[] stepShape;
@@ -94,23 +87,35 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
     public abstract Object array();
 
     /** The values from {@code offset} as a scalar (rank 0) or nested array of {@code shape}. */
-    abstract Object block(int offset, long[] shape);
-
-    /**
-     * A block deeper than StdArrays makes: an array of blocks one rank lower, typed as theirs (a float[][]...[]
-     * of the block's rank, as for the other ranks).
-     */
-    final Object[] deepBlock(int offset, long[] shape) {
+    final Object block(int offset, long[] shape) {
+        if (shape.length == 0) {
+            return scalar(offset);
+        }
+        if (shape.length == 1) {
+            return vector(offset, Math.toIntExact(shape[0]));
+        }
+        // An array of blocks one rank lower, typed as theirs: float[][] for rank 2, and so on.
         long[] inner = Arrays.copyOfRange(shape, 1, shape.length);
         int innerSize = size(inner);
-        Object first = block(offset, inner);
-        Object[] blocks = (Object[]) Array.newInstance(first.getClass(), Math.toIntExact(shape[0]));
-        blocks[0] = first;
-        for (int i = 1; i < blocks.length; i++) {
+        Class<?> innerType = vectorType();
+        for (int rank = 2; rank < shape.length; rank++) {
+            innerType = innerType.arrayType();
+        }
+        Object[] blocks = (Object[]) Array.newInstance(innerType, Math.toIntExact(shape[0]));
+        for (int i = 0; i < blocks.length; i++) {
             blocks[i] = block(offset + i * innerSize, inner);
         }
         return blocks;
     }
+
+    /** The value at {@code offset}, boxed. */
+    abstract Object scalar(int offset);
+
+    /** {@code length} values from {@code offset}, as a float[] or double[]. */
+    abstract Object vector(int offset, int length);
+
+    /** The class of {@link #vector}'s arrays. */
+    abstract Class<?> vectorType();
 
     private static int size(long[] shape) {
         return Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
@@ -125,32 +130,18 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         }
 
         @Override
-        Object block(int offset, long[] shape) {
-            switch (shape.length) {
-                case 0:
-                    return values[offset];
-                case 1:
-                    return Arrays.copyOfRange(values, offset, offset + Math.toIntExact(shape[0]));
-                case 2:
-                    float[][] rows = new float[Math.toIntExact(shape[0])][];
-                    int columns = Math.toIntExact(shape[1]);
-                    for (int r = 0; r < rows.length; r++) {
-                        rows[r] = Arrays.copyOfRange(values, offset + r * columns, offset + (r + 1) * columns);
-                    }
-                    return rows;
-                default:
-                    if (shape.length > STD_ARRAYS_MAX_RANK) {
-                        return deepBlock(offset, shape);
-                    }
-                    var block = NdArrays.wrap(Shape.of(shape),
-                            DataBuffers.of(values, true, false).slice(offset, Shape.of(shape).size()));
-                    return switch (shape.length) {
-                        case 3 -> StdArrays.array3dCopyOf(block);
-                        case 4 -> StdArrays.array4dCopyOf(block);
-                        case 5 -> StdArrays.array5dCopyOf(block);
-                        default -> StdArrays.array6dCopyOf(block);
-                    };
-            }
+        Object scalar(int offset) {
+            return values[offset];
+        }
+
+        @Override
+        Object vector(int offset, int length) {
+            return Arrays.copyOfRange(values, offset, offset + length);
+        }
+
+        @Override
+        Class<?> vectorType() {
+            return float[].class;
         }
 
         @Override
@@ -188,32 +179,18 @@ public abstract sealed class OutputValues permits OutputValues.Float32, OutputVa
         }
 
         @Override
-        Object block(int offset, long[] shape) {
-            switch (shape.length) {
-                case 0:
-                    return values[offset];
-                case 1:
-                    return Arrays.copyOfRange(values, offset, offset + Math.toIntExact(shape[0]));
-                case 2:
-                    double[][] rows = new double[Math.toIntExact(shape[0])][];
-                    int columns = Math.toIntExact(shape[1]);
-                    for (int r = 0; r < rows.length; r++) {
-                        rows[r] = Arrays.copyOfRange(values, offset + r * columns, offset + (r + 1) * columns);
-                    }
-                    return rows;
-                default:
-                    if (shape.length > STD_ARRAYS_MAX_RANK) {
-                        return deepBlock(offset, shape);
-                    }
-                    var block = NdArrays.wrap(Shape.of(shape),
-                            DataBuffers.of(values, true, false).slice(offset, Shape.of(shape).size()));
-                    return switch (shape.length) {
-                        case 3 -> StdArrays.array3dCopyOf(block);
-                        case 4 -> StdArrays.array4dCopyOf(block);
-                        case 5 -> StdArrays.array5dCopyOf(block);
-                        default -> StdArrays.array6dCopyOf(block);
-                    };
-            }
+        Object scalar(int offset) {
+            return values[offset];
+        }
+
+        @Override
+        Object vector(int offset, int length) {
+            return Arrays.copyOfRange(values, offset, offset + length);
+        }
+
+        @Override
+        Class<?> vectorType() {
+            return double[].class;
         }
 
         @Override

@@ -71,12 +71,18 @@ class OutputValuesTest {
     }
 
     @Test
-    void windowsDeeperThanStdArraysNestArraysOfItsArrays() {
-        // Per-window rank 7: an array of the rank-6 float arrays StdArrays makes, typed as before.
+    void deepWindowsNestToAnyRank() {
+        // Per-window rank 7, one rank beyond what TensorFlow's StdArrays makes.
         OutputValues values = new OutputValues.Float32(counting(256), new long[] {2, 2, 2, 2, 2, 2, 2});
         float[][][][][][][] window = (float[][][][][][][]) values.window(1);
         assertArrayEquals(new float[] {254, 255}, window[1][1][1][1][1][1]);
         assertArrayEquals(new float[] {128, 129}, window[0][0][0][0][0][0]);
+    }
+
+    @Test
+    void noStepsAreAnEmptyArrayOfTheStepsType() {
+        float[][] none = (float[][]) new OutputValues.Float32(new float[0], new long[] {0, 3}).steps(0, 0);
+        assertEquals(0, none.length);
     }
 
     @Test
