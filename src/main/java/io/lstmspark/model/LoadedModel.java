@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -248,6 +249,20 @@ public final class LoadedModel implements AutoCloseable {
                 extensions.add(extension);
             }
         }
+    }
+
+    /**
+     * Whether the graph computes LSTM gates in lstm-spark's kernel ({@value NativeGates#OP}): it has LSTM steps
+     * lstm-spark built (state taps, a Keras file) and the kernel was loaded in this JVM.
+     */
+    public boolean usesGatesKernel() {
+        Iterator<GraphOperation> ops = graph.operations();
+        while (ops.hasNext()) {
+            if (ops.next().type().equals(NativeGates.OP)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The {@code index}-th output of operation {@code opName} in the top-level graph, if any. */

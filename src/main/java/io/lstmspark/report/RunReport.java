@@ -101,9 +101,12 @@ public record RunReport(
      *
      * @param host the executor's host
      * @param pid  the executor JVM's process id: with the host, which JVM loaded the model
+     * @param lstmGatesKernel whether its model computed LSTM gates in lstm-spark's kernel (README, "LSTM step
+     *                        kernel"): false where the build made none, it was switched off or failed to load,
+     *                        and for graphs without steps lstm-spark built
      */
     public record ExecutorInfo(String host, long pid, long modelLoads, long tasks, long batches, long windows,
-                               String threads, long modelMillis) {
+                               String threads, long modelMillis, boolean lstmGatesKernel) {
     }
 
     public static ObjectMapper mapper() {
@@ -119,10 +122,11 @@ public record RunReport(
         for (TaskStats task : tasks) {
             executors.merge(task.executorId(),
                     new ExecutorInfo(task.host(), task.pid(), task.modelLoads(), 1, task.counts().batches(),
-                            task.counts().windowsWritten(), task.threads(), task.modelNanos() / 1_000_000),
+                            task.counts().windowsWritten(), task.threads(), task.modelNanos() / 1_000_000,
+                            task.gatesKernel()),
                     (a, b) -> new ExecutorInfo(a.host(), a.pid(), a.modelLoads() + b.modelLoads(),
                             a.tasks() + b.tasks(), a.batches() + b.batches(), a.windows() + b.windows(), a.threads(),
-                            a.modelMillis() + b.modelMillis()));
+                            a.modelMillis() + b.modelMillis(), a.lstmGatesKernel() || b.lstmGatesKernel()));
         }
         return executors;
     }

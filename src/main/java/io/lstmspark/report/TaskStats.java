@@ -15,8 +15,10 @@ import java.io.Serializable;
  * @param threads    the session's TensorFlow thread settings
  * @param modelNanos time spent in session runs
  * @param taskNanos  time from the task's first row to its last output row
+ * @param gatesKernel whether the task's model computed LSTM gates in lstm-spark's kernel
  */
 public record TaskStats(String executorId, String host, long pid, int partition, Counts counts,
-                        long modelLoads, String threads, long modelNanos, long taskNanos)
+                        long modelLoads, String threads, long modelNanos, long taskNanos,
+                        boolean gatesKernel)
         implements Serializable {
 }

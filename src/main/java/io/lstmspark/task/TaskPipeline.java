@@ -182,7 +182,8 @@ abstract class TaskPipeline implements Iterator<Row> {
         }
         reportProgress();
         environment.stats().accept(new TaskStats(task.executorId(), task.host(), task.pid(), task.partition(), counts,
-                modelLoads, plan.modelKey().threads().toString(), modelNanos, System.nanoTime() - startedNanos));
+                modelLoads, plan.modelKey().threads().toString(), modelNanos, System.nanoTime() - startedNanos,
+                model != null && model.usesGatesKernel()));
         logProgress(true);
     }
 

@@ -2,6 +2,7 @@ package io.lstmspark.driver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +115,13 @@ class SampleJobTest {
         assertTrue(shortSeries > 0, "the sample has series shorter than a window");
         assertEquals((rows.size() + 1023) / 1024, counts.batches(), 2, "batches of 1024 (the default), one partial "
                 + "per task");
+    }
+
+    @Test
+    void theSampleModelsOwnGraphRunsWithoutLstmSparksKernel() {
+        // Its signature has the states as outputs: no steps for lstm-spark to build.
+        assertFalse(report.executors().isEmpty());
+        report.executors().forEach((id, executor) -> assertFalse(executor.lstmGatesKernel(), "executor " + id));
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.lstmspark.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lstmspark.report.RunReport;
 import io.lstmspark.testing.CheckpointTensors;
+import io.lstmspark.testing.GatesKernel;
 import io.lstmspark.testing.Jobs;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.Rows;
@@ -100,6 +102,13 @@ class StateTapJobTest {
         assertTrue(taps.layers().get(0).sources().get("weights").contains("lstm_7/lstm_cell/kernel"));
         assertTrue(report.model().outputs().stream().anyMatch(o -> o.ref().equals("lstm:lstm_8.h")
                 && o.tensor().startsWith("lstm_spark_tap_")));
+    }
+
+    @Test
+    void everyExecutorReportsWhetherItsStepsRanInLstmSparksKernel() {
+        assertFalse(report.executors().isEmpty());
+        report.executors().forEach((id, executor) ->
+                assertEquals(GatesKernel.expected(), executor.lstmGatesKernel(), "executor " + id));
     }
 
     private static LstmOracle.Layer layer(int firstKey) {

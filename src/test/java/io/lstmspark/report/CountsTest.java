@@ -108,6 +108,6 @@ class CountsTest {
     }
 
     private static TaskStats stats(Counts counts) {
-        return new TaskStats("driver", "localhost", 1, 0, counts, 0, "intra_op=1, inter_op=1", 0, 0);
+        return new TaskStats("driver", "localhost", 1, 0, counts, 0, "intra_op=1, inter_op=1", 0, 0, false);
     }
 }

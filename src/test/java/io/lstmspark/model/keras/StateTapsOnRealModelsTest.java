@@ -1,9 +1,11 @@
 package io.lstmspark.model.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.lstmspark.model.LoadedModel;
 import io.lstmspark.testing.CheckpointTensors;
+import io.lstmspark.testing.GatesKernel;
 import io.lstmspark.testing.LstmOracle;
 import io.lstmspark.testing.RecordedStates;
 import io.lstmspark.testing.SharedModels;
@@ -109,19 +111,20 @@ class StateTapsOnRealModelsTest {
     /**
      * The rule the exactness suites run under twice in the build (pom.xml, execution tanh-form-exactness): the
      * steps' gates are lstm-spark's kernel where the build made it, unless switched off; else TensorFlow's Tanh.
+     * The model's own graph has neither.
      */
     @Test
     void theStepsGatesAreLstmSparksKernelWhereBuiltUnlessSwitchedOff() {
-        boolean built = LoadedModel.class.getResource("native/linux-x86_64/liblstmspark_gates.so") != null;
-        boolean switchedOff = "false".equals(System.getProperty("lstmspark.native-gates"));
         Path dir = SharedModels.folder("forecaster_keras3");
         double[][][] windows = RecordedStates.read(dir.resolve("expected.json")).inputs();
         try (LoadedModel model = Taps.load(dir.resolve("saved_model"))) {
+            assertFalse(model.usesGatesKernel(), "the model's own graph");
             Taps.run(model, windows, "h=lstm:lstm.h");
             Set<String> gateOps = new TreeSet<>();
             model.graph().operations().forEachRemaining(op -> gateOps.add(op.type()));
             gateOps.retainAll(Set.of("LstmSparkGates", "Tanh", "Sigmoid"));
-            assertEquals(built && !switchedOff ? Set.of("LstmSparkGates") : Set.of("Tanh"), gateOps);
+            assertEquals(GatesKernel.expected() ? Set.of("LstmSparkGates") : Set.of("Tanh"), gateOps);
+            assertEquals(GatesKernel.expected(), model.usesGatesKernel(), "with the taps");
         }
     }
 
