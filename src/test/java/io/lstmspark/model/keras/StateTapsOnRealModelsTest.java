@@ -111,7 +111,7 @@ class StateTapsOnRealModelsTest {
     /**
      * The rule the exactness suites run under twice in the build (pom.xml, execution tanh-form-exactness): the
      * steps' gates are lstm-spark's kernel where the build made it, unless switched off; else TensorFlow's Tanh.
-     * The model's own graph has neither.
+     * The model's own graph, before the taps, has no kernel op.
      */
     @Test
     void theStepsGatesAreLstmSparksKernelWhereBuiltUnlessSwitchedOff() {
