@@ -4,6 +4,7 @@ import io.lstmspark.bench.BenchCommand;
 import io.lstmspark.bench.BenchGpuCommand;
 import io.lstmspark.bench.BenchJobCommand;
 import io.lstmspark.bench.BenchSessionCommand;
+import io.lstmspark.bench.BenchWriteCommand;
 import io.lstmspark.bench.BenchSoakCommand;
 import io.lstmspark.inspect.InspectCommand;
 import io.lstmspark.report.Version;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
         description = "Runs TensorFlow LSTM models over time series with Spark.",
         subcommands = {RunCommand.class, InspectCommand.class, MakeSampleCommand.class, BenchCommand.class,
                 BenchJobCommand.class, BenchSoakCommand.class, BenchSessionCommand.class, BenchGpuCommand.class,
+                BenchWriteCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

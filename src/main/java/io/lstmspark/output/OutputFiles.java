@@ -1,5 +1,6 @@
 package io.lstmspark.output;
 
+import io.lstmspark.output.parquet.BulkArraysParquetFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.types.StructField;
  * How a run's rows become files under output.path: output.format with output.options, and Parquet laid out for
  * its readers.
  */
-final class OutputFiles {
+public final class OutputFiles {
 
     /** Spark's switch for the list layout of Spark 1.4, which is Parquet's two-level one. */
     private static final String TWO_LEVEL_LISTS = "spark.sql.parquet.writeLegacyFormat";
@@ -33,7 +34,7 @@ final class OutputFiles {
     /** output.path, for messages. */
     private final Path target;
 
-    OutputFiles(SparkSession spark, String format, Map<String, String> writeOptions, List<String> partitionBy,
+    public OutputFiles(SparkSession spark, String format, Map<String, String> writeOptions, List<String> partitionBy,
                 Path target) {
         this.spark = spark;
         this.format = format;
@@ -55,13 +56,15 @@ final class OutputFiles {
      * <p>Arrays go in Parquet's two-level list layout ({@value #TWO_LEVEL_LISTS}, for these writes
      * only): output arrays hold no nulls, so each value is written as a repeated field instead of a
      * group of one optional field, which halved the write's CPU time in a profile of stream mode.
-     * Parquet's list compatibility rules make every reader read both layouts.
+     * Parquet's list compatibility rules make every reader read both layouts. With these settings the
+     * float arrays' values are copied into Parquet's pages a block at a time ({@link BulkArraysParquetFormat}),
+     * where Spark's writer takes ~25 ns per value.
      *
      * <p>Timestamps go as INT64 microseconds ({@value #TIMESTAMP_TYPE}) unless the user's Spark settings name
      * a type: Spark's default, INT96, is deprecated by Parquet and written without min/max statistics, so
      * readers could not skip row groups by time.
      */
-    void write(Dataset<Row> rows, Path path) {
+    public void write(Dataset<Row> rows, Path path) {
         if (!format.equalsIgnoreCase("parquet")) {
             try {
                 rows.write().format(format).options(writeOptions).mode(SaveMode.ErrorIfExists)
@@ -112,6 +115,7 @@ final class OutputFiles {
             }
         }
         writer.options(writeOptions).mode(SaveMode.ErrorIfExists).partitionBy(partitionBy.toArray(String[]::new))
-                .parquet(path.toString());
+                .format(BulkArraysParquetFormat.class.getName())
+                .save(path.toString());
     }
 }
