@@ -75,7 +75,7 @@ public final class BenchWriteCommand implements Callable<Integer> {
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("windows", windows);
-            result.put("floats_per_window", stateSize + (long) steps * stateSize);
+            result.put("floats_per_window", 1 + stateSize + (long) steps * stateSize);
             result.put("cpu_seconds", cpuSeconds);
             result.put("wall_seconds", wallSeconds);
             result.put("cpu_ratio_spark_to_bulk", min(cpuSeconds.get("spark")) / min(cpuSeconds.get("bulk")));
