@@ -6,16 +6,22 @@ import io.lstmspark.report.RunReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The benchmark's jobs, each in a fresh JVM with this JVM's options and classpath and a fixed heap, so
  * that their memory figures are their own.
  */
 final class ChildJvm {
+
+    /** Lines of a failed child's log quoted in the error. */
+    private static final int TAIL_LINES = 30;
 
     private final String heap;
     private final Path workDir;
@@ -52,7 +58,8 @@ final class ChildJvm {
 
     /**
      * Runs a lstm-spark command in a fresh JVM (this JVM's options and classpath, the benchmark's fixed
-     * heap) and reads the JSON line it prints last.
+     * heap) and reads the JSON line it prints last. Its log (standard error) is kept under the work
+     * directory's {@code logs}, named after {@code what}, so that a failed or silent run can be looked into.
      */
     JsonNode run(List<String> arguments, String what) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -68,13 +75,30 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add("io.lstmspark.cli.Main");
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Path log = logFile(what);
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(what + " failed; its log is above");
+        int exitCode = process.waitFor();
+        Optional<String> last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b);
+        if (exitCode != 0 || last.isEmpty()) {
+            throw new IllegalStateException(what + (exitCode != 0 ? " failed (exit code " + exitCode + ")"
+                    : " printed no result") + "; its log: " + log + "\nIts last lines:\n" + tail(log)
+                    + "\nIts standard output's last lines:\n" + tail(out.lines().toList()));
         }
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException(what + " printed no result"));
-        return RunReport.mapper().readTree(last);
+        return RunReport.mapper().readTree(last.get());
+    }
+
+    private Path logFile(String what) throws IOException {
+        Path logs = Files.createDirectories(workDir.resolve("logs"));
+        return logs.resolve(what.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "")
+                + ".log");
+    }
+
+    private static String tail(Path log) throws IOException {
+        return tail(Files.readAllLines(log, StandardCharsets.UTF_8));
+    }
+
+    private static String tail(List<String> lines) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
     }
 }
