@@ -72,8 +72,12 @@ final class CliLogging implements AutoCloseable {
         }
         appender.start();
         config.addAppender(appender);
+        // Additive loggers pass their events up to the root logger's appenders: the file is added to the root
+        // and to the loggers that do not, so that each event is written once.
         for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.addAppender(appender, null, null);
+            if (!logger.isAdditive() && logger != config.getRootLogger()) {
+                logger.addAppender(appender, null, null);
+            }
         }
         config.getRootLogger().addAppender(appender, null, null);
         List<String> added = new ArrayList<>();

@@ -44,7 +44,9 @@ class CliLoggingTest {
             CliLogging.trace("lstm-spark: failed", new IllegalStateException("boom"));
         }
         String logged = Files.readString(log);
-        assertTrue(logged.contains("Lost task 0.0 in stage 3.0") && logged.contains("Wrote 8 windows"), logged);
+        assertEquals(1, logged.lines().filter(l -> l.contains("Lost task 0.0 in stage 3.0")).count(), logged);
+        assertEquals(1, logged.lines().filter(l -> l.contains("Wrote 8 windows")).count(),
+                "io.lstmspark's logger and the root logger both log it, to the file once:\n" + logged);
         assertTrue(logged.contains("java.lang.IllegalStateException: boom") && logged.contains("\tat "), logged);
         assertEquals("", configOf("org.apache.spark.scheduler.TaskSetManager").getName(), "removed at the end");
         assertFalse(configOf("").getAppenders().containsKey("lstm-spark-log-file"), "removed at the end");
