@@ -18,7 +18,7 @@ cd "$repo"
 command -v nvidia-smi >/dev/null || die "no GPU here: nvidia-smi (NVIDIA's driver) is not installed"
 nvidia-smi -L 2>/dev/null | grep -q '^GPU ' || die "no GPU here: nvidia-smi -L lists none"
 
-mvn -q -B -Pgpu -DskipTests process-classes
+mvn -q -B -Pgpu -DskipTests process-classes >&2
 grep -q 'tensorflow-core-native-[^:]*-linux-x86_64-gpu\.jar' target/local-classpath.txt \
   || die "the -Pgpu build did not put TensorFlow's GPU natives on target/local-classpath.txt"
 touch target/local-classpath.txt # newer than the sources: run-local.sh keeps this classpath

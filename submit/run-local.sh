@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ ! -f target/local-classpath.txt || -n "$(find src pom.xml -newer target/local-classpath.txt -print -quit)" ]]; then
-  mvn -q -B -DskipTests process-classes
+  mvn -q -B -DskipTests process-classes >&2  # stdout is the command's own (JSON results, inspect output)
   touch target/local-classpath.txt
 fi
 
