@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bench-job}: one measured job in a JVM of its own, for {@code bench}. Runs the job twice and
- * prints one JSON line: wall time of both runs, and windows, the tasks' time in TensorFlow calls, output
- * bytes, peak live heap (after garbage collection) and peak resident memory of the second, measured run.
+ * prints one JSON line: wall time of both runs, and windows, the tasks' time in TensorFlow calls, the JVM's
+ * CPU time by kind of thread ({@link ThreadCpu}), output bytes, peak live heap (after garbage collection) and
+ * peak resident memory of the second, measured run.
  * Removes both runs' outputs.
  */
 @Command(name = "bench-job", hidden = true, description = "Runs one measured job (used by bench).")
@@ -56,10 +57,12 @@ public final class BenchJobCommand implements Callable<Integer> {
             LiveHeap liveHeap = LiveHeap.watch();
             boolean rssReset = resetPeakRss();
             System.err.println("bench-job: measured run starts"); // submit/profile.sh attaches perf here
+            ThreadCpu cpuBefore = ThreadCpu.now();
             long started = System.nanoTime();
             JobConfig measured = config(overrides);
             RunReport report = LstmSparkJob.run(spark, measured);
             double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Double> cpuSeconds = ThreadCpu.now().since(cpuBefore);
 
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("seconds", seconds);
@@ -69,6 +72,8 @@ public final class BenchJobCommand implements Callable<Integer> {
             result.put("stage_millis", report.stageMillis());
             result.put("model_seconds", report.executors().values().stream()
                     .mapToLong(RunReport.ExecutorInfo::modelMillis).sum() / 1e3);
+            result.put("cpu_seconds", cpuSeconds);
+            result.put("cores", Runtime.getRuntime().availableProcessors());
             result.put("output_bytes", parquetBytes(Path.of(measured.output().path())));
             result.put("peak_heap_bytes", liveHeap.peakAfterGc());
             Runtime.getRuntime().gc();

@@ -55,6 +55,10 @@ final class BenchTable {
         row(t, "b/a split: the share of the tasks' time in TensorFlow calls (input tensor, session run, outputs "
                 + "copied) x those calls' rate against (a)", "(b): " + split(b, jobs.callers(), a)
                 + (e == null ? "" : "; (e) on 10x windows: " + split(e, jobs.callers(), a)), "");
+        row(t, "CPU of the measured run's JVM by thread, as shares of its cores x wall time: Spark's task threads "
+                + "(where TensorFlow runs at intra-op 1), HotSpot's compilers, garbage collection, the rest (driver, "
+                + "Spark's other threads), idle", "(b): " + cpuShares(b)
+                + (e == null ? "" : "; (e) on 10x windows: " + cpuShares(e)), "");
         // Per-step states of every step: extract with stride 1 writes each step in BenchCommand.LENGTH windows (c),
         // stream mode once (g), on the same input; steps/s compare the two.
         double extractRate = stepsPerSecond(c);
@@ -116,6 +120,17 @@ final class BenchTable {
         double share = modelSeconds / (tasks * job.get("seconds").asDouble());
         double callRate = windows * tasks / modelSeconds;
         return ratio(share) + " x " + ratio(callRate / a) + " = " + ratio(share * callRate / a);
+    }
+
+    private static String cpuShares(JsonNode job) {
+        double machine = job.get("cores").asDouble() * job.get("seconds").asDouble();
+        JsonNode cpu = job.get("cpu_seconds");
+        StringBuilder shares = new StringBuilder();
+        for (String kind : new String[] {"tasks", "compilers", "gc", "other"}) {
+            shares.append(kind).append(' ').append(ratio(cpu.get(kind).asDouble() / machine)).append(", ");
+        }
+        return shares.append("idle ").append(ratio(Math.max(0, 1 - cpu.get("process").asDouble() / machine)))
+                .toString();
     }
 
     private static double stepsPerSecond(JsonNode job) {

@@ -43,7 +43,8 @@ class BenchCommandTest {
         for (String measure : new String[] {"(a) TensorFlow alone", "(b) job", "(c) job with the per-step output",
                 "(d) TensorFlow alone, batch 1", "(e) job (b): heap retained", "(f) 20 batches", "(g) per-step states",
                 "(h) the same model from forecaster.keras",
-                "(a) against the machine's limit", "(a) configurations tried", "b/a split"}) {
+                "(a) against the machine's limit", "(a) configurations tried", "b/a split",
+                "CPU of the measured run's JVM by thread"}) {
             assertTrue(table.contains(measure), measure + " in:\n" + table);
         }
         // b/a = s x r/a, s the share of the tasks' time in TensorFlow calls: at most all of it.
@@ -55,6 +56,13 @@ class BenchCommandTest {
         assertTrue(share > 0 && share <= 1, "share of the tasks' time in TensorFlow calls: " + share);
         assertEquals(Double.parseDouble(bOverA.group(1)), Double.parseDouble(split.group(3)), 0.011, table);
         assertEquals(share * Double.parseDouble(split.group(2)), Double.parseDouble(split.group(3)), 0.02, table);
+        Matcher cpu = Pattern.compile("\\(b\\): tasks ([0-9.]+), compilers ([0-9.]+), gc ([0-9.]+), other ([0-9.]+), "
+                + "idle ([0-9.]+)").matcher(table);
+        assertTrue(cpu.find(), table);
+        assertTrue(Double.parseDouble(cpu.group(1)) > 0, "the task threads' CPU: " + cpu.group());
+        for (int kind = 1; kind <= 5; kind++) {
+            assertTrue(Double.parseDouble(cpu.group(kind)) <= 1, cpu.group());
+        }
         String recorded = Files.readString(record);
         assertTrue(recorded.contains("./submit/bench.sh --windows 2000 --skip-scale") && recorded.contains("(b) job"),
                 recorded);
